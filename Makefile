@@ -1,0 +1,44 @@
+# tokenaudit — build, run and test. Every target works on a fresh machine of
+# the project's kind: `deps` installs what the machine lacks.
+
+SWIFT        ?= swift
+CONFIG       ?=
+PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
+REF_OUT      := Sources/CProtobufReference/generated
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev
+
+.PHONY: run test build release proto clean deps
+
+## run: build a release binary if needed, then serve the embedded default config
+run: deps release
+	.build/release/tokenaudit serve $(if $(CONFIG),--config $(CONFIG),)
+
+## test: build everything and run the whole test suite
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product tokenaudit
+
+## proto: regenerate the committed libprotobuf-c reference code from proto/
+proto: deps
+	rm -rf $(REF_OUT) && mkdir -p $(REF_OUT)
+	protoc-c --proto_path=proto --c_out=$(REF_OUT) $(PROTO_FILES)
+
+clean:
+	rm -rf .build tokenaudit-data
+
+## deps: install the Debian packages the build needs, only when missing
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi

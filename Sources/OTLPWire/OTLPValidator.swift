@@ -1,0 +1,78 @@
+/// Checks a whole OTLP message against its schema before anything else reads
+/// it: every length inside bounds, every known field with the wire type its
+/// schema gives, strings valid UTF-8, trace and span ids of legal length,
+/// nesting bounded. Unknown fields are skipped (forward compatibility) but
+/// must still be well-formed.
+///
+/// After `validate` succeeds, the views (`ExportTraceRequestView`, ...) can
+/// walk the buffer without error handling; they stay memory-safe on any bytes,
+/// but only a validated buffer guarantees they see every field.
+public enum OTLPValidator {
+    /// Protobuf's customary recursion limit (C++, upb).
+    public static let defaultMaxDepth = 100
+
+    public static func validate(
+        _ bytes: UnsafeRawBufferPointer, as schema: MessageSchema, maxDepth: Int = defaultMaxDepth
+    ) throws(WireError) {
+        try validate(bytes, 0..<bytes.count, schema, depth: 0, maxDepth: maxDepth)
+    }
+
+    static func validate(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ schema: MessageSchema, depth: Int, maxDepth: Int
+    ) throws(WireError) {
+        guard depth < maxDepth else { throw WireError(.nestingTooDeep(limit: maxDepth), at: range.lowerBound) }
+        var cursor = ProtoCursor(bytes: bytes, range: range)
+        while true {
+            let next: WireField?
+            do {
+                next = try cursor.next()
+            } catch {
+                throw error.inside(schema.name)
+            }
+            guard let field = next else { return }
+            guard let fieldSchema = schema.field(number: field.number) else { continue }
+            do {
+                try check(field, against: fieldSchema, bytes, depth: depth, maxDepth: maxDepth)
+            } catch {
+                throw error.inside(component(for: fieldSchema, of: field, in: bytes, range))
+            }
+        }
+    }
+
+    
+    static func check(
+        _ field: WireField, against schema: FieldSchema, _ bytes: UnsafeRawBufferPointer, depth: Int, maxDepth: Int
+    ) throws(WireError) {
+        let expected = schema.wireType
+        guard field.wireType == expected else {
+            throw WireError(.wrongWireType(expected: expected, found: field.wireType), at: field.start)
+        }
+        switch schema.kind {
+        case .string:
+            guard UTF8Validation.isValid(bytes, field.payload) else {
+                throw WireError(.invalidUTF8, at: field.payload.lowerBound)
+            }
+        case .id(let length):
+            guard field.payload.isEmpty || field.payload.count == length else {
+                throw WireError(.invalidIDLength(expected: length, found: field.payload.count), at: field.start)
+            }
+        case .message(let nested):
+            try validate(bytes, field.payload, nested(), depth: depth + 1, maxDepth: maxDepth)
+        default:
+            break
+        }
+    }
+
+    /// `name` or `name[i]` for the field that failed; computed only on error.
+    static func component(
+        for schema: FieldSchema, of field: WireField, in bytes: UnsafeRawBufferPointer, _ range: Range<Int>
+    ) -> String {
+        guard schema.isRepeated else { return schema.name }
+        var index = 0
+        var cursor = ProtoCursor(bytes: bytes, range: range)
+        while let earlier = try? cursor.next(), earlier.start < field.start {
+            if earlier.number == field.number { index += 1 }
+        }
+        return "\(schema.name)[\(index)]"
+    }
+}

@@ -1,0 +1,75 @@
+/// Appends protobuf fields to a growable byte array.
+///
+/// Nested messages are written in place: `message(_:_:)` reserves a one-byte
+/// length, writes the body, then widens the prefix only when the body turned
+/// out to be 128 bytes or more. That keeps encoding single-pass for the small
+/// messages (attributes, ids) that dominate OTLP.
+public struct ProtoWriter: Sendable {
+    public private(set) var bytes: [UInt8]
+
+    public init(reservingCapacity capacity: Int = 0) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var count: Int { bytes.count }
+
+    public mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    public mutating func tag(_ fieldNumber: UInt32, _ wireType: WireType) {
+        varint(VarintCoding.tag(fieldNumber, wireType))
+    }
+
+    public mutating func varintField(_ fieldNumber: UInt32, _ value: UInt64) {
+        tag(fieldNumber, .varint)
+        varint(value)
+    }
+
+    public mutating func fixed64Field(_ fieldNumber: UInt32, _ value: UInt64) {
+        tag(fieldNumber, .fixed64)
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func fixed32Field(_ fieldNumber: UInt32, _ value: UInt32) {
+        tag(fieldNumber, .fixed32)
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func bytesField<C: Collection>(_ fieldNumber: UInt32, _ value: C) where C.Element == UInt8 {
+        tag(fieldNumber, .lengthDelimited)
+        varint(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    public mutating func stringField(_ fieldNumber: UInt32, _ value: String) {
+        var copy = value
+        copy.withUTF8 { bytesField(fieldNumber, $0) }
+    }
+
+    /// Writes field `fieldNumber` as a nested message whose body `body` writes.
+    public mutating func message(_ fieldNumber: UInt32, _ body: (inout ProtoWriter) throws -> Void) rethrows {
+        tag(fieldNumber, .lengthDelimited)
+        let prefixAt = bytes.count
+        bytes.append(0)
+        try body(&self)
+        let length = bytes.count - prefixAt - 1
+        if length < 0x80 {
+            bytes[prefixAt] = UInt8(length)
+        } else {
+            var prefix = ProtoWriter(reservingCapacity: 5)
+            prefix.varint(UInt64(length))
+            bytes.replaceSubrange(prefixAt..<(prefixAt + 1), with: prefix.bytes)
+        }
+    }
+
+    public mutating func append<C: Collection>(raw: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: raw)
+    }
+}

@@ -1,0 +1,83 @@
+/// One `KeyValue` pair.
+public struct KeyValueView: WireMessageView {
+    public let frame: LengthFrame
+    public let key: WireString
+    /// Nil when the pair has no value on the wire.
+    public let value: AnyValueView?
+
+    public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
+        self.frame = frame
+        var key = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
+        var valueFrame: LengthFrame?
+        var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
+        while let field = try? cursor.next() {
+            guard field.wireType == .lengthDelimited else { continue }
+            switch field.number {
+            case 1: key = WireString(bytes: bytes, range: field.payload)
+            case 2: valueFrame = field.frame
+            default: break
+            }
+        }
+        self.key = key
+        self.value = valueFrame.map { AnyValueView(bytes: bytes, frame: $0, context: ()) }
+    }
+}
+
+/// An `AnyValue`: which member of the oneof is set, read in one pass (the
+/// last member on the wire wins, as protobuf's oneof semantics say).
+public struct AnyValueView: WireMessageView {
+    public enum Value {
+        case empty
+        case string(WireString)
+        case bool(Bool)
+        case int(Int64)
+        case double(Double)
+        case array(RepeatedMessages<AnyValueView>)
+        case keyValueList(RepeatedMessages<KeyValueView>)
+        case bytes(WireString)
+    }
+
+    public let value: Value
+
+    public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
+        var value = Value.empty
+        var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
+        while let field = try? cursor.next() {
+            switch (field.number, field.wireType) {
+            case (1, .lengthDelimited): value = .string(WireString(bytes: bytes, range: field.payload))
+            case (2, .varint): value = .bool(field.value != 0)
+            case (3, .varint): value = .int(Int64(bitPattern: field.value))
+            case (4, .fixed64): value = .double(Double(bitPattern: field.value))
+            case (5, .lengthDelimited):
+                value = .array(RepeatedMessages(bytes: bytes, range: field.payload, fieldNumber: 1))
+            case (6, .lengthDelimited):
+                value = .keyValueList(RepeatedMessages(bytes: bytes, range: field.payload, fieldNumber: 1))
+            case (7, .lengthDelimited): value = .bytes(WireString(bytes: bytes, range: field.payload))
+            default: break
+            }
+        }
+        self.value = value
+    }
+
+    /// The string member, if that is the one set.
+    public var stringValue: WireString? {
+        if case .string(let s) = value { return s }
+        return nil
+    }
+
+    /// The int member, if that is the one set.
+    public var intValue: Int64? {
+        if case .int(let i) = value { return i }
+        return nil
+    }
+
+    public var doubleValue: Double? {
+        if case .double(let d) = value { return d }
+        return nil
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let b) = value { return b }
+        return nil
+    }
+}

@@ -1,0 +1,157 @@
+/// One `Span`, its singular fields located in a single pass over its own
+/// bytes; attributes, events and links are walked only when asked for.
+public struct SpanView: WireMessageView {
+    public let frame: LengthFrame
+    public let parents: ParentFrames
+
+    public let traceID: WireString
+    public let spanID: WireString
+    public let traceState: WireString
+    /// Empty for a root span.
+    public let parentSpanID: WireString
+    public let flags: UInt32
+    public let name: WireString
+    /// `Span.SpanKind` as sent (0 unspecified ... 5 consumer).
+    public let kind: UInt32
+    public let startTimeUnixNano: UInt64
+    public let endTimeUnixNano: UInt64
+    public let droppedAttributesCount: UInt32
+    public let droppedEventsCount: UInt32
+    public let droppedLinksCount: UInt32
+    /// Nil when the span carries no status message.
+    public let status: StatusView?
+
+    public let attributes: RepeatedMessages<KeyValueView>
+    public let events: RepeatedMessages<SpanEventView>
+    public let links: RepeatedMessages<SpanLinkView>
+
+    public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context parents: ParentFrames) {
+        self.frame = frame
+        self.parents = parents
+        let none = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
+        var traceID = none, spanID = none, traceState = none, parentSpanID = none, name = none
+        var flags: UInt32 = 0, kind: UInt32 = 0
+        var start: UInt64 = 0, end: UInt64 = 0
+        var droppedAttributes: UInt32 = 0, droppedEvents: UInt32 = 0, droppedLinks: UInt32 = 0
+        var status: StatusView?
+        var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
+        while let field = cursor.nextField() {
+            switch (field.number, field.wireType) {
+            case (1, .lengthDelimited): traceID = WireString(bytes: bytes, range: field.payload)
+            case (2, .lengthDelimited): spanID = WireString(bytes: bytes, range: field.payload)
+            case (3, .lengthDelimited): traceState = WireString(bytes: bytes, range: field.payload)
+            case (4, .lengthDelimited): parentSpanID = WireString(bytes: bytes, range: field.payload)
+            case (5, .lengthDelimited): name = WireString(bytes: bytes, range: field.payload)
+            case (6, .varint): kind = UInt32(truncatingIfNeeded: field.value)
+            case (7, .fixed64): start = field.value
+            case (8, .fixed64): end = field.value
+            case (10, .varint): droppedAttributes = UInt32(truncatingIfNeeded: field.value)
+            case (12, .varint): droppedEvents = UInt32(truncatingIfNeeded: field.value)
+            case (14, .varint): droppedLinks = UInt32(truncatingIfNeeded: field.value)
+            case (15, .lengthDelimited): status = StatusView(bytes: bytes, frame: field.frame, context: ())
+            case (16, .fixed32): flags = UInt32(truncatingIfNeeded: field.value)
+            default: break
+            }
+        }
+        self.traceID = traceID
+        self.spanID = spanID
+        self.traceState = traceState
+        self.parentSpanID = parentSpanID
+        self.flags = flags
+        self.name = name
+        self.kind = kind
+        self.startTimeUnixNano = start
+        self.endTimeUnixNano = end
+        self.droppedAttributesCount = droppedAttributes
+        self.droppedEventsCount = droppedEvents
+        self.droppedLinksCount = droppedLinks
+        self.status = status
+        attributes = RepeatedMessages(bytes: bytes, range: frame.payload, fieldNumber: 9)
+        events = RepeatedMessages(bytes: bytes, range: frame.payload, fieldNumber: 11)
+        links = RepeatedMessages(bytes: bytes, range: frame.payload, fieldNumber: 13)
+    }
+
+    /// Where to splice new attributes into this span.
+    public var spliceTarget: SpliceTarget {
+        SpliceTarget(outer: parents.resource, middle: parents.scope, inner: frame)
+    }
+
+    /// Field number of `Span.attributes`, for splicing.
+    public static let attributesFieldNumber: UInt32 = 9
+}
+
+public struct StatusView: WireMessageView {
+    public let message: WireString
+    /// `Status.StatusCode` as sent (0 unset, 1 ok, 2 error).
+    public let code: UInt32
+
+    public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
+        var message = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
+        var code: UInt32 = 0
+        var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
+        while let field = cursor.nextField() {
+            if field.number == 2, field.wireType == .lengthDelimited { message = WireString(bytes: bytes, range: field.payload) }
+            if field.number == 3, field.wireType == .varint { code = UInt32(truncatingIfNeeded: field.value) }
+        }
+        self.message = message
+        self.code = code
+    }
+}
+
+public struct SpanEventView: WireMessageView {
+    public let timeUnixNano: UInt64
+    public let name: WireString
+    public let attributes: RepeatedMessages<KeyValueView>
+    public let droppedAttributesCount: UInt32
+
+    public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
+        var time: UInt64 = 0
+        var name = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
+        var dropped: UInt32 = 0
+        var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
+        while let field = cursor.nextField() {
+            switch (field.number, field.wireType) {
+            case (1, .fixed64): time = field.value
+            case (2, .lengthDelimited): name = WireString(bytes: bytes, range: field.payload)
+            case (4, .varint): dropped = UInt32(truncatingIfNeeded: field.value)
+            default: break
+            }
+        }
+        timeUnixNano = time
+        self.name = name
+        droppedAttributesCount = dropped
+        attributes = RepeatedMessages(bytes: bytes, range: frame.payload, fieldNumber: 3)
+    }
+}
+
+public struct SpanLinkView: WireMessageView {
+    public let traceID: WireString
+    public let spanID: WireString
+    public let traceState: WireString
+    public let attributes: RepeatedMessages<KeyValueView>
+    public let droppedAttributesCount: UInt32
+    public let flags: UInt32
+
+    public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
+        let none = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
+        var traceID = none, spanID = none, traceState = none
+        var dropped: UInt32 = 0, flags: UInt32 = 0
+        var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
+        while let field = cursor.nextField() {
+            switch (field.number, field.wireType) {
+            case (1, .lengthDelimited): traceID = WireString(bytes: bytes, range: field.payload)
+            case (2, .lengthDelimited): spanID = WireString(bytes: bytes, range: field.payload)
+            case (3, .lengthDelimited): traceState = WireString(bytes: bytes, range: field.payload)
+            case (5, .varint): dropped = UInt32(truncatingIfNeeded: field.value)
+            case (6, .fixed32): flags = UInt32(truncatingIfNeeded: field.value)
+            default: break
+            }
+        }
+        self.traceID = traceID
+        self.spanID = spanID
+        self.traceState = traceState
+        droppedAttributesCount = dropped
+        self.flags = flags
+        attributes = RepeatedMessages(bytes: bytes, range: frame.payload, fieldNumber: 4)
+    }
+}

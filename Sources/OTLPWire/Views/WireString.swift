@@ -1,0 +1,63 @@
+/// A string or bytes field as a slice of the wire buffer (not Sendable: it
+/// borrows the buffer and lives no longer than it): comparing it costs
+/// no allocation; `string` materialises it when a copy is really needed.
+public struct WireString: CustomStringConvertible {
+    public let bytes: UnsafeRawBufferPointer
+    public let range: Range<Int>
+
+    public init(bytes: UnsafeRawBufferPointer, range: Range<Int>) {
+        self.bytes = bytes
+        self.range = range
+    }
+
+    /// An empty slice, for absent fields.
+    public static var empty: WireString { WireString(bytes: UnsafeRawBufferPointer(start: nil, count: 0), range: 0..<0) }
+
+    public var count: Int { range.count }
+    public var isEmpty: Bool { range.isEmpty }
+
+    /// The slice's bytes, valid as long as the underlying buffer is.
+    public var rawBytes: UnsafeRawBufferPointer {
+        guard !range.isEmpty else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(rebasing: bytes[range])
+    }
+
+    /// A copy as a Swift String (invalid UTF-8 is repaired, never trapped on).
+    public var string: String { String(decoding: rawBytes, as: UTF8.self) }
+
+    public var array: [UInt8] { Array(rawBytes) }
+
+    public var description: String { string }
+
+    public func equals(_ other: StaticString) -> Bool {
+        other.withUTF8Buffer { equals(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func equals(_ other: UnsafeRawBufferPointer) -> Bool {
+        guard other.count == count else { return false }
+        return rawBytes.elementsEqual(other)
+    }
+
+    public func hasPrefix(_ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { p in
+            guard p.count <= count else { return false }
+            return UnsafeRawBufferPointer(rebasing: rawBytes[0..<p.count]).elementsEqual(UnsafeRawBufferPointer(p))
+        }
+    }
+
+    /// Lowercase hex, as OTLP/JSON writes trace and span ids.
+    public var hex: String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in rawBytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension WireString: Equatable {
+    public static func == (lhs: WireString, rhs: WireString) -> Bool { lhs.equals(rhs.rawBytes) }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The real captures in ../shared/fixtures/real-instrumentation (beside the
+/// repository, as on every developer machine and in CI).
+enum Fixtures {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/OTLPWireTests/Fixtures.swift
+        return url.deletingLastPathComponent().appendingPathComponent("shared/fixtures/real-instrumentation")
+    }()
+
+    struct Capture {
+        var name: String
+        var isTraces: Bool
+        var protobuf: [UInt8]
+        var json: [UInt8]
+    }
+
+    static func all() throws -> [Capture] {
+        var captures: [Capture] = []
+        let dialects = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+        for dialect in dialects {
+            let folder = root.appendingPathComponent(dialect)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".binpb") {
+                let base = String(file.dropLast(".binpb".count))
+                let protobuf = try Data(contentsOf: folder.appendingPathComponent(file))
+                let json = try Data(contentsOf: folder.appendingPathComponent(base + ".json"))
+                captures.append(Capture(
+                    name: "\(dialect)/\(base)", isTraces: base.hasSuffix("_traces"),
+                    protobuf: Array(protobuf), json: Array(json)))
+            }
+        }
+        return captures
+    }
+}

@@ -1,0 +1,156 @@
+import NIOCore
+import OTLPWire
+import Testing
+
+/// The splice-writer's output must unpack in libprotobuf-c to the original
+/// message plus exactly the added attributes.
+@Suite struct SpliceWriterTests {
+    /// Splices `added[i]` into the i-th span (in wire order) of `model`'s encoding.
+    func splice(_ bytes: [UInt8], added: [[KeyValueModel]]) -> [UInt8] {
+        bytes.withUnsafeBytes { raw in
+            var writer = SpliceWriter()
+            var index = 0
+            ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in
+                defer { index += 1 }
+                for kv in added[index] {
+                    writer.append(to: span.spliceTarget) { w in w.message(9) { kv.encode(&$0) } }
+                }
+            }
+            var out = ByteBuffer()
+            writer.write(raw, into: &out)
+            return Array(out.readableBytesView)
+        }
+    }
+
+    /// The model with `added[i]` appended to the i-th span's attributes.
+    func expected(_ model: TracesModel, added: [[KeyValueModel]]) -> TracesModel {
+        var copy = model
+        var index = 0
+        for r in copy.resourceSpans.indices {
+            for s in copy.resourceSpans[r].scopeSpans.indices {
+                for p in copy.resourceSpans[r].scopeSpans[s].spans.indices {
+                    copy.resourceSpans[r].scopeSpans[s].spans[p].attributes += added[index]
+                    index += 1
+                }
+            }
+        }
+        return copy
+    }
+
+    func spanCount(_ model: TracesModel) -> Int {
+        model.resourceSpans.flatMap(\.scopeSpans).map(\.spans.count).reduce(0, +)
+    }
+
+    @Test func randomSplicesUnpackToTheOriginalPlusTheAddedAttributes() throws {
+        var splicedSpans = 0
+        for seed in 1...200 as ClosedRange<UInt64> {
+            var random = RandomRequests(seed: seed)
+            let model = random.traces()
+            let added: [[KeyValueModel]] = (0..<spanCount(model)).map { _ in
+                random.chance(0.5) ? random.attributes(max: 3) : []
+            }
+            splicedSpans += added.filter { !$0.isEmpty }.count
+            let out = splice(model.encode(), added: added)
+            let reference = try #require(Reference.traces(out), "libprotobuf-c rejected the spliced request, seed \(seed)")
+            #expect(reference == Reference.traces(expected(model, added: added).encode()), "seed \(seed)")
+            try out.withUnsafeBytes { try OTLPValidator.validate($0, as: OTLPSchema.exportTraceRequest) }
+        }
+        #expect(splicedSpans > 500)
+    }
+
+    @Test func growthThatWidensEveryLengthPrefixIsSettledBottomUp() throws {
+        // A span of 120 bytes (1-byte prefix) grows past 16 KiB (3-byte prefix):
+        // the scope and resource prefixes must widen in turn.
+        var span = SpanModel()
+        span.spanID = [1, 2, 3, 4, 5, 6, 7, 8]
+        span.name = String(repeating: "n", count: 100)
+        let model = TracesModel(resourceSpans: [
+            ResourceSpansModel(scopeSpans: [ScopeSpansModel(spans: [span, span])]),
+        ])
+        let big = KeyValueModel(key: "tokenaudit.reasons", value: .string(String(repeating: "r", count: 20_000)))
+        let out = splice(model.encode(), added: [[big], []])
+        #expect(out.count > 20_000)
+        #expect(Reference.traces(out) == Reference.traces(expected(model, added: [[big], []]).encode()))
+    }
+
+    @Test func nonMinimalLengthPrefixesAreKeptWhereUntouchedAndRewrittenWhereGrown() throws {
+        // resource_spans { scope_spans { spans { span_id } } } with 3-byte
+        // (non-minimal) prefixes everywhere, as some encoders reserve them.
+        let spanBody: [UInt8] = [0x12, 0x08, 1, 2, 3, 4, 5, 6, 7, 8]
+        func padded(_ field: UInt8, _ body: [UInt8]) -> [UInt8] {
+            [field, UInt8(body.count) | 0x80, 0x80, 0x00] + body
+        }
+        let request = padded(0x0A, padded(0x12, padded(0x12, spanBody)))
+        let original = try #require(Reference.traces(request))
+        let kv = KeyValueModel(key: "tokenaudit.verdict", value: .string("genuine"))
+        let out = splice(request, added: [[kv]])
+        let reference = try #require(Reference.traces(out))
+        #expect(reference.contains("tokenaudit.verdict"))
+        #expect(reference.replacingOccurrences(of: "   attributes {\n    key: \"tokenaudit.verdict\"\n    value {\n     string_value: \"genuine\"\n    }\n   }\n", with: "") == original)
+    }
+
+    @Test func everyFixtureSpanTakesTheTokenauditAttributes() throws {
+        for capture in try Fixtures.all() where capture.isTraces {
+            let out = capture.protobuf.withUnsafeBytes { raw -> [UInt8] in
+                var writer = SpliceWriter()
+                ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in
+                    writer.appendAttribute(to: span.spliceTarget, key: "tokenaudit.verdict", value: .string("genuine"))
+                    writer.appendAttribute(to: span.spliceTarget, key: "tokenaudit.score", value: .double(0.125))
+                    writer.appendAttribute(to: span.spliceTarget, key: "tokenaudit.labels", value: .stringArray(["a", "b"]))
+                    writer.appendAttribute(to: span.spliceTarget, key: "tokenaudit.tokens.input", value: .int(19))
+                }
+                var buffer = ByteBuffer()
+                writer.write(raw, into: &buffer)
+                return Array(buffer.readableBytesView)
+            }
+            let before = try #require(Reference.traces(capture.protobuf))
+            let after = try #require(Reference.traces(out), "\(capture.name)")
+            let spans = before.components(separatedBy: " spans {").count - 1
+            #expect(after.components(separatedBy: "key: \"tokenaudit.verdict\"").count - 1 == spans, "\(capture.name)")
+            #expect(after.contains("double_value: d3fc0000000000000"))
+            #expect(after.count > before.count)
+            out.withUnsafeBytes { raw in
+                ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in
+                    #expect(span.attributes["tokenaudit.tokens.input"]?.intValue == 19)
+                }
+            }
+        }
+    }
+
+    @Test func logRecordsCanBeSplicedToo() throws {
+        var random = RandomRequests(seed: 5)
+        var model = random.logs()
+        while model.resourceLogs.flatMap({ $0.scopes }).flatMap({ $0.records }).isEmpty { model = random.logs() }
+        let bytes = model.encode()
+        let out = bytes.withUnsafeBytes { raw -> [UInt8] in
+            var writer = SpliceWriter()
+            ExportLogsRequestView(bytes: raw).forEachLogRecord { _, _, record in
+                writer.appendAttribute(to: record.spliceTarget, fieldNumber: LogRecordView.attributesFieldNumber,
+                                       key: "tokenaudit.principal", value: .string("alice"))
+            }
+            var buffer = ByteBuffer()
+            writer.write(raw, into: &buffer)
+            return Array(buffer.readableBytesView)
+        }
+        for r in model.resourceLogs.indices {
+            for s in model.resourceLogs[r].scopes.indices {
+                for i in model.resourceLogs[r].scopes[s].records.indices {
+                    model.resourceLogs[r].scopes[s].records[i].attributes.append(
+                        KeyValueModel(key: "tokenaudit.principal", value: .string("alice")))
+                }
+            }
+        }
+        #expect(Reference.logs(out) == Reference.logs(model.encode()))
+    }
+
+    @Test func noInsertionsCopiesTheRequestUnchanged() {
+        var random = RandomRequests(seed: 11)
+        let bytes = random.traces().encode()
+        let out = bytes.withUnsafeBytes { raw -> [UInt8] in
+            var buffer = ByteBuffer()
+            SpliceWriter().write(raw, into: &buffer)
+            return Array(buffer.readableBytesView)
+        }
+        #expect(out == bytes)
+    }
+}
