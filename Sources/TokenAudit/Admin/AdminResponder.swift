@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The admin endpoint. `GET /healthz` reports liveness and the pipeline's
+/// state as JSON; the dashboard, `/api/v1/*` and `/metrics` join it later.
+struct AdminResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let pipelines: [Pipeline]
+    let exporters: [any TelemetryExporter]
+
+    struct Health: Encodable {
+        struct PipelineState: Encodable {
+            var id: String
+            var queuedRequests: Int
+        }
+        struct ExporterState: Encodable {
+            var id: String
+            var sentItems: Int
+            var failedItems: Int
+            var retriedRequests: Int
+        }
+        var status = "ok"
+        var pipelines: [PipelineState]
+        var exporters: [ExporterState]
+    }
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        guard request.uri.path == "/healthz" else {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "not found: \(request.uri.path)\n")))
+        }
+        guard request.method == .get || request.method == .head else {
+            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD"])
+        }
+        let health = Health(
+            pipelines: pipelines.map { .init(id: "\($0.id)", queuedRequests: $0.queuedRequests) },
+            exporters: exporters.map {
+                .init(id: "\($0.id)", sentItems: $0.stats.sent, failedItems: $0.stats.failed, retriedRequests: $0.stats.retried)
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = try encoder.encode(health)
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

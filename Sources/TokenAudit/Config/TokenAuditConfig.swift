@@ -1,0 +1,157 @@
+import Yams
+
+/// The whole daemon configuration: collector-shaped YAML (DESIGN.md §3.1).
+public struct TokenAuditConfig: Sendable {
+    public enum Receiver: Sendable, Equatable {
+        case otlp(OTLPReceiverConfig)
+    }
+
+    public enum Processor: Sendable, Equatable {
+        case tokenaudit(TokenAuditProcessorConfig)
+    }
+
+    public enum Exporter: Sendable, Equatable {
+        case file(FileExporterConfig)
+        case otlpHTTP(OTLPHTTPExporterConfig)
+    }
+
+    public var receivers: [ComponentID: Receiver] = [:]
+    public var processors: [ComponentID: Processor] = [:]
+    public var exporters: [ComponentID: Exporter] = [:]
+    public var service = ServiceConfig()
+
+    /// The configuration `tokenaudit serve` runs without `--config`.
+    public static func embeddedDefault() -> TokenAuditConfig {
+        do {
+            return try parse(yaml: EmbeddedDefault.yaml, source: "(embedded default)")
+        } catch {
+            preconditionFailure("the embedded default configuration is invalid: \(error)")
+        }
+    }
+
+    /// Parses and validates `yaml`; every problem is reported in one error.
+    public static func parse(yaml: String, source: String) throws(ConfigError) -> TokenAuditConfig {
+        let diagnostics = ConfigDiagnostics()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigError(source: source, issues: [ConfigIssue(path: "", line: nil, message: "not valid YAML: \(error)")])
+        }
+        var config = TokenAuditConfig()
+        var top = ConfigMapping(root, path: "", diagnostics: diagnostics)
+        config.read(&top)
+        top.finish()
+        config.validateReferences(top, diagnostics)
+        guard diagnostics.issues.isEmpty else { throw ConfigError(source: source, issues: diagnostics.issues) }
+        return config
+    }
+
+    private mutating func read(_ top: inout ConfigMapping) {
+        var receiversMap = top.mapping("receivers")
+        for key in receiversMap.keys {
+            let id = ComponentID(key)
+            var m = receiversMap.mapping(key)
+            switch id.type {
+            case "otlp": receivers[id] = .otlp(OTLPReceiverConfig(&m))
+            default: receiversMap.report(key, "unknown receiver type '\(id.type)' (available: otlp)")
+            }
+            m.finish()
+        }
+        var processorsMap = top.mapping("processors")
+        for key in processorsMap.keys {
+            let id = ComponentID(key)
+            var m = processorsMap.mapping(key)
+            switch id.type {
+            case "tokenaudit": processors[id] = .tokenaudit(TokenAuditProcessorConfig(&m))
+            default: processorsMap.report(key, "unknown processor type '\(id.type)' (available: tokenaudit)")
+            }
+            m.finish()
+        }
+        var exportersMap = top.mapping("exporters")
+        for key in exportersMap.keys {
+            let id = ComponentID(key)
+            var m = exportersMap.mapping(key)
+            switch id.type {
+            case "file": exporters[id] = .file(FileExporterConfig(&m))
+            case "otlp_http": exporters[id] = .otlpHTTP(OTLPHTTPExporterConfig(&m))
+            case "otlp_grpc":
+                exportersMap.report(key, "the otlp_grpc exporter is not available in this version; use otlp_http")
+                _ = m.keys.map { m.node($0) }
+            default: exportersMap.report(key, "unknown exporter type '\(id.type)' (available: file, otlp_http)")
+            }
+            m.finish()
+        }
+        var serviceMap = top.mapping("service")
+        readService(&serviceMap)
+        serviceMap.finish()
+    }
+
+    private mutating func readService(_ s: inout ConfigMapping) {
+        var pipelinesMap = s.mapping("pipelines")
+        for key in pipelinesMap.keys {
+            let id = ComponentID(key)
+            var m = pipelinesMap.mapping(key)
+            guard let signal = Signal(rawValue: id.type) else {
+                pipelinesMap.report(key, "unsupported pipeline type '\(id.type)' (available: traces, logs)")
+                _ = m.keys.map { m.node($0) }
+                continue
+            }
+            var pipeline = ServiceConfig.Pipeline(id: id, signal: signal)
+            pipeline.receivers = m.stringList("receivers", default: []).map(ComponentID.init)
+            pipeline.processors = m.stringList("processors", default: []).map(ComponentID.init)
+            pipeline.exporters = m.stringList("exporters", default: []).map(ComponentID.init)
+            var q = m.mapping("queue")
+            pipeline.maxQueuedRequests = q.int("max_requests", default: pipeline.maxQueuedRequests, range: 1...1_000_000)
+            pipeline.maxQueuedBytes = q.int("max_mib", default: pipeline.maxQueuedBytes >> 20, range: 1...1_000_000) << 20
+            q.finish()
+            if pipeline.receivers.isEmpty { m.report("receivers", "a pipeline needs at least one receiver") }
+            if pipeline.exporters.isEmpty { m.report("exporters", "a pipeline needs at least one exporter") }
+            m.finish()
+            service.pipelines.append(pipeline)
+        }
+        if pipelinesMap.keys.isEmpty { s.report("pipelines", "at least one pipeline must be configured") }
+        if s.has("admin") {
+            var admin = s.mapping("admin")
+            service.admin = admin.endpoint("endpoint", default: Endpoint(host: "127.0.0.1", port: 8900))
+            admin.finish()
+        }
+        var storage = s.mapping("storage")
+        service.storagePath = storage.string("path", default: service.storagePath)
+        storage.finish()
+        var telemetry = s.mapping("telemetry")
+        var logs = telemetry.mapping("logs")
+        service.logLevel = logs.string("level", default: service.logLevel)
+        if !["trace", "debug", "info", "notice", "warning", "warn", "error", "critical"].contains(service.logLevel) {
+            logs.report("level", "expected one of debug, info, warn, error, found '\(service.logLevel)'")
+        }
+        logs.finish()
+        telemetry.finish()
+    }
+
+    /// Every pipeline names components that exist.
+    private func validateReferences(_ top: ConfigMapping, _ diagnostics: ConfigDiagnostics) {
+        for pipeline in service.pipelines {
+            let path = "service.pipelines.\(pipeline.id)"
+            for id in pipeline.receivers where receivers[id] == nil {
+                diagnostics.report("\(path).receivers", line: nil, "receiver '\(id)' is not defined under receivers")
+            }
+            for id in pipeline.processors where processors[id] == nil {
+                diagnostics.report("\(path).processors", line: nil, "processor '\(id)' is not defined under processors")
+            }
+            for id in pipeline.exporters where exporters[id] == nil {
+                diagnostics.report("\(path).exporters", line: nil, "exporter '\(id)' is not defined under exporters")
+            }
+        }
+        let usedReceivers = Set(service.pipelines.flatMap(\.receivers))
+        var httpEndpoints: [Endpoint: ComponentID] = [:]
+        for (id, receiver) in receivers.sorted(by: { $0.key < $1.key }) where usedReceivers.contains(id) {
+            guard case .otlp(let otlp) = receiver, let http = otlp.http else { continue }
+            if let other = httpEndpoints[http.endpoint], http.endpoint.port != 0 {
+                diagnostics.report("receivers.\(id).protocols.http.endpoint", line: nil,
+                                   "endpoint \(http.endpoint) is already used by receiver '\(other)'")
+            }
+            httpEndpoints[http.endpoint] = id
+        }
+    }
+}

@@ -1,0 +1,52 @@
+public import Logging
+import NIOCore
+import NIOPosix
+import OTLPWire
+import ServiceLifecycle
+
+/// The `file` exporter: each request as one line of OTLP/JSON, like the
+/// Collector's file exporter, so the output can be replayed or inspected with
+/// ordinary tools.
+public final class FileExporter: TelemetryExporter {
+    public let id: ComponentID
+    public let config: FileExporterConfig
+    public let stats: ExporterStats
+    private let queue = BatchQueue(maxCount: 64, maxBytes: 128 << 20)
+    private let logger: Logger
+
+    public init(id: ComponentID, config: FileExporterConfig, logger: Logger) {
+        self.id = id
+        self.config = config
+        self.stats = ExporterStats(exporter: id)
+        self.logger = logger.with(metadata: "exporter", "\(id)")
+    }
+
+    public func export(_ batch: TelemetryBatch) async -> Bool {
+        await queue.push(batch)
+    }
+
+    public func run() async throws {
+        let writer = try await NIOThreadPool.singleton.runIfActive { [config] in
+            try RotatingFileWriter(path: config.path, maxBytes: config.maxMegabytes << 20, maxBackups: config.maxBackups)
+        }
+        logger.info("writing OTLP/JSON", metadata: ["path": "\(config.path)"])
+        await withGracefulShutdownHandler {
+            while let batch = await queue.next() {
+                let schema = batch.signal == .traces ? OTLPSchema.exportTraceRequest : OTLPSchema.exportLogsRequest
+                var line = batch.request.withUnsafeReadableBytes { OTLPJSONEncoder.json(fromProtobuf: $0, as: schema) }
+                line.append(UInt8(ascii: "\n"))
+                let bytes = line
+                do {
+                    try await NIOThreadPool.singleton.runIfActive { try writer.write(bytes) }
+                    stats.recordSent(batch.itemCount)
+                } catch {
+                    stats.recordFailed(batch.itemCount)
+                    logger.error("could not write batch; dropped", metadata: ["error": "\(error)", "items": "\(batch.itemCount)"])
+                }
+            }
+        } onGracefulShutdown: {
+            self.queue.finish()
+        }
+        try? await NIOThreadPool.singleton.runIfActive { writer.close() }
+    }
+}

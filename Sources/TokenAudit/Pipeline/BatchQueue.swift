@@ -1,0 +1,135 @@
+import DequeModule
+import Synchronization
+
+/// A bounded FIFO of batches between pipeline stages, bounded both in count
+/// and in bytes so that memory stays predictable under load.
+///
+/// Producers either `offer` (never waits: a full queue is refused, so a
+/// receiver can answer 503 and the sender keeps the data) or `push` (waits
+/// for room: backpressure from an exporter to its pipeline). One consumer
+/// calls `next()`. After `finish()`, offers are refused, but everything
+/// already queued is still handed out: shutdown drains, it never drops.
+final class BatchQueue: Sendable {
+    enum OfferResult: Equatable {
+        case accepted, full, closed
+    }
+
+    private struct State {
+        var items = Deque<TelemetryBatch>()
+        var bytes = 0
+        var finished = false
+        var consumer: CheckedContinuation<TelemetryBatch?, Never>?
+        var producers: [(id: Int, continuation: CheckedContinuation<Bool, Never>)] = []
+        var nextProducerID = 0
+    }
+
+    let maxCount: Int
+    let maxBytes: Int
+    private let state = Mutex(State())
+
+    init(maxCount: Int, maxBytes: Int) {
+        self.maxCount = max(1, maxCount)
+        self.maxBytes = max(1, maxBytes)
+    }
+
+    var count: Int { state.withLock { $0.items.count } }
+    var bytes: Int { state.withLock { $0.bytes } }
+
+    /// Enqueues without waiting. An empty queue takes any batch, however
+    /// large, so one request bigger than `maxBytes` cannot wedge it.
+    func offer(_ batch: TelemetryBatch) -> OfferResult {
+        let (result, consumer) = state.withLock { s -> (OfferResult, CheckedContinuation<TelemetryBatch?, Never>?) in
+            if s.finished { return (.closed, nil) }
+            if let consumer = s.consumer {
+                s.consumer = nil
+                return (.accepted, consumer)
+            }
+            let size = batch.request.readableBytes
+            guard s.items.isEmpty || (s.items.count < maxCount && s.bytes + size <= maxBytes) else { return (.full, nil) }
+            s.items.append(batch)
+            s.bytes += size
+            return (.accepted, nil)
+        }
+        consumer?.resume(returning: batch)
+        return result
+    }
+
+    /// Enqueues, waiting while the queue is full. Returns false when the
+    /// queue was finished (the batch was not taken).
+    func push(_ batch: TelemetryBatch) async -> Bool {
+        while true {
+            switch offer(batch) {
+            case .accepted: return true
+            case .closed: return false
+            case .full:
+                let stillOpen = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                    let resumeNow: Bool? = state.withLock { s in
+                        if s.finished { return false }
+                        // Room may have appeared since `offer` looked.
+                        if s.items.count < maxCount && s.bytes + batch.request.readableBytes <= maxBytes { return true }
+                        s.producers.append((s.nextProducerID, continuation))
+                        s.nextProducerID += 1
+                        return nil
+                    }
+                    if let resumeNow { continuation.resume(returning: resumeNow) }
+                }
+                if !stillOpen { return false }
+            }
+        }
+    }
+
+    /// What the consumer does next, decided under the lock.
+    private enum Take {
+        case batch(TelemetryBatch, wakeProducer: CheckedContinuation<Bool, Never>?)
+        case end
+        case wait
+    }
+
+    private func take(_ s: inout State) -> Take {
+        if let batch = s.items.popFirst() {
+            s.bytes -= batch.request.readableBytes
+            return .batch(batch, wakeProducer: s.producers.isEmpty ? nil : s.producers.removeFirst().continuation)
+        }
+        return s.finished ? .end : .wait
+    }
+
+    /// The next batch, waiting for one; nil once finished and drained.
+    /// Single consumer only.
+    func next() async -> TelemetryBatch? {
+        if case .batch(let batch, let producer) = state.withLock({ take(&$0) }) {
+            producer?.resume(returning: true)
+            return batch
+        }
+        return await withCheckedContinuation { continuation in
+            let step = state.withLock { s -> Take in
+                let step = take(&s)
+                if case .wait = step { s.consumer = continuation }
+                return step
+            }
+            switch step {
+            case .batch(let batch, let producer):
+                producer?.resume(returning: true)
+                continuation.resume(returning: batch)
+            case .end:
+                continuation.resume(returning: nil)
+            case .wait:
+                break  // `offer` or `finish` resumes it
+            }
+        }
+    }
+
+    /// Refuses new batches and wakes every waiter; queued batches stay
+    /// available to `next()`.
+    func finish() {
+        let (consumer, producers) = state.withLock { s -> (CheckedContinuation<TelemetryBatch?, Never>?, [CheckedContinuation<Bool, Never>]) in
+            s.finished = true
+            let consumer = s.items.isEmpty ? s.consumer : nil
+            if consumer != nil { s.consumer = nil }
+            let producers = s.producers.map(\.continuation)
+            s.producers.removeAll()
+            return (consumer, producers)
+        }
+        consumer?.resume(returning: nil)
+        for producer in producers { producer.resume(returning: false) }
+    }
+}

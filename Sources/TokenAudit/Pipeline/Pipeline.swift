@@ -1,0 +1,89 @@
+public import Logging
+public import ServiceLifecycle
+import Metrics
+
+/// Receivers → processors → exporters for one signal, with a bounded queue in
+/// front so that receivers never wait: a full queue is refused (503 /
+/// UNAVAILABLE) and the sender keeps its data.
+///
+/// One consumer task per pipeline keeps requests in arrival order.
+public final class Pipeline: Service {
+    public enum Admission: Equatable, Sendable {
+        case accepted
+        /// The queue is full: retry later.
+        case full
+        /// The pipeline is shutting down.
+        case closed
+    }
+
+    public let id: ComponentID
+    public let signal: Signal
+    let queue: BatchQueue
+    let processors: [any TelemetryProcessor]
+    let exporters: [any TelemetryExporter]
+    private let logger: Logger
+    private let refusedCounter: Counter
+    private let acceptedCounter: Counter
+
+    public init(
+        id: ComponentID, signal: Signal, maxQueuedRequests: Int, maxQueuedBytes: Int,
+        processors: [any TelemetryProcessor], exporters: [any TelemetryExporter], logger: Logger
+    ) {
+        self.id = id
+        self.signal = signal
+        self.queue = BatchQueue(maxCount: maxQueuedRequests, maxBytes: maxQueuedBytes)
+        self.processors = processors
+        self.exporters = exporters
+        var logger = logger
+        logger[metadataKey: "pipeline"] = "\(id)"
+        self.logger = logger
+        refusedCounter = Counter(label: "tokenaudit_receiver_refused_items_total", dimensions: [("pipeline", id.description)])
+        acceptedCounter = Counter(label: "tokenaudit_receiver_accepted_items_total", dimensions: [("pipeline", id.description)])
+    }
+
+    /// Requests waiting to be processed.
+    public var queuedRequests: Int { queue.count }
+
+    /// Takes `batch` if there is room, without waiting (receivers).
+    public func accept(_ batch: TelemetryBatch) -> Admission {
+        switch queue.offer(batch) {
+        case .accepted:
+            acceptedCounter.increment(by: batch.itemCount)
+            return .accepted
+        case .full:
+            refusedCounter.increment(by: batch.itemCount)
+            return .full
+        case .closed:
+            refusedCounter.increment(by: batch.itemCount)
+            return .closed
+        }
+    }
+
+    /// Takes `batch`, waiting for room (offline replay). False once closed.
+    public func submit(_ batch: TelemetryBatch) async -> Bool {
+        let accepted = await queue.push(batch)
+        if accepted { acceptedCounter.increment(by: batch.itemCount) }
+        return accepted
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await queue.next() {
+                var processed = batch
+                for processor in processors {
+                    processed = await processor.process(processed)
+                }
+                for exporter in exporters where await !exporter.export(processed) {
+                    logger.error("exporter already stopped; batch not delivered to it", metadata: [
+                        "exporter": "\(exporter.id)", "items": "\(processed.itemCount)",
+                    ])
+                }
+            }
+            logger.debug("pipeline drained")
+        } onGracefulShutdown: {
+            // Receivers have stopped by now (services stop in reverse order);
+            // what is queued is still processed before run() returns.
+            self.queue.finish()
+        }
+    }
+}

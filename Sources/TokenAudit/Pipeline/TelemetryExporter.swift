@@ -1,0 +1,12 @@
+public import ServiceLifecycle
+
+/// The end of a pipeline. An exporter is a `Service`: its `run()` sends what
+/// `export` queued, and on graceful shutdown it drains that queue before
+/// returning, so nothing accepted is lost at exit.
+public protocol TelemetryExporter: Service {
+    var id: ComponentID { get }
+    /// Hands `batch` to the exporter, waiting while its queue is full. Returns
+    /// false only when the exporter has already shut down.
+    func export(_ batch: TelemetryBatch) async -> Bool
+    var stats: ExporterStats { get }
+}

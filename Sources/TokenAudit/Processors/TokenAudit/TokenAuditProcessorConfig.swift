@@ -1,0 +1,23 @@
+/// `processors.tokenaudit`: how LLM calls are attributed and when they are
+/// judged. Detection itself arrives with the extraction and detection stages;
+/// these keys are read and validated now so configs written today keep working.
+public struct TokenAuditProcessorConfig: Sendable, Equatable {
+    /// Span, then resource attributes naming the principal; the first present wins.
+    public var principalAttributes = [
+        "user.id", "enduser.id", "traceloop.association.properties.user_id",
+        "langsmith.metadata.user_id", "ai.telemetry.metadata.userId",
+    ]
+    public var teamAttribute = "team"
+    /// Wall-clock time a trace is held before it is labelled.
+    public var decisionWait: Duration = .seconds(2)
+
+    public init() {}
+
+    init(_ m: inout ConfigMapping) {
+        principalAttributes = m.stringList("principal_attributes", default: principalAttributes)
+        if principalAttributes.isEmpty { m.report("principal_attributes", "must name at least one attribute") }
+        teamAttribute = m.string("team_attribute", default: teamAttribute)
+        decisionWait = m.duration("decision_wait", default: decisionWait)
+        if decisionWait > .seconds(600) { m.report("decision_wait", "must be at most 10m") }
+    }
+}

@@ -1,0 +1,96 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Serves `POST /v1/traces` and `POST /v1/logs` with the OTLP/HTTP rules of
+/// DESIGN.md §5: media type in and out, gzip, size limits, `google.rpc.Status`
+/// errors, and 503 + `Retry-After` when the pipeline is full.
+struct OTLPHTTPResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let config: OTLPReceiverConfig.HTTP
+    /// The pipelines each signal feeds; a signal with none answers 404.
+    let consumers: [Signal: [Pipeline]]
+    let logger: Logger
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let signal: Signal
+        switch request.uri.path {
+        case config.tracesURLPath: signal = .traces
+        case config.logsURLPath: signal = .logs
+        default:
+            return failure(OTLPHTTPFailure(status: .notFound, code: .notFound,
+                                           message: "no OTLP endpoint at \(request.uri.path)"), mediaType: nil)
+        }
+        let mediaType = OTLPMediaType(contentType: request.headers[.contentType])
+        guard request.method == .post else {
+            var refusal = OTLPHTTPFailure(status: .methodNotAllowed, code: .unimplemented,
+                                          message: "\(request.method) is not allowed on \(request.uri.path); use POST")
+            refusal.extraHeaders[.allow] = "POST"
+            return failure(refusal, mediaType: mediaType)
+        }
+        guard let mediaType else {
+            let given = request.headers[.contentType] ?? "none"
+            return failure(OTLPHTTPFailure(
+                status: .unsupportedMediaType, code: .invalidArgument,
+                message: "unsupported Content-Type '\(given)' (use application/x-protobuf or application/json)"), mediaType: nil)
+        }
+        guard let pipelines = consumers[signal], !pipelines.isEmpty else {
+            return failure(OTLPHTTPFailure(status: .notFound, code: .notFound,
+                                           message: "no \(signal) pipeline is configured for this receiver"), mediaType: mediaType)
+        }
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > config.maxRequestBodySize {
+            return failure(.tooLarge(limit: config.maxRequestBodySize, decompressed: false), mediaType: mediaType)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: config.maxRequestBodySize)
+        } catch is NIOTooManyBytesError {
+            return failure(.tooLarge(limit: config.maxRequestBodySize, decompressed: false), mediaType: mediaType)
+        }
+
+        do {
+            let batch = try OTLPRequestDecoder(maxBodySize: config.maxRequestBodySize)
+                .decode(body, signal: signal, mediaType: mediaType, contentEncoding: request.headers[.contentEncoding])
+            if batch.itemCount > 0 { try admit(batch, to: pipelines) }
+            return success(mediaType)
+        } catch {
+            return failure(error, mediaType: mediaType)
+        }
+    }
+
+    private func admit(_ batch: TelemetryBatch, to pipelines: [Pipeline]) throws(OTLPHTTPFailure) {
+        for pipeline in pipelines {
+            switch pipeline.accept(batch) {
+            case .accepted:
+                continue
+            case .full:
+                throw .unavailable("pipeline \(pipeline.id) is full; retry later", retryAfter: config.retryAfter)
+            case .closed:
+                throw .unavailable("tokenaudit is shutting down; retry later", retryAfter: config.retryAfter)
+            }
+        }
+    }
+
+    /// An empty `Export*ServiceResponse`: no partial success to report.
+    private func success(_ mediaType: OTLPMediaType) -> Response {
+        let body = mediaType == .json ? ByteBuffer(string: "{}") : ByteBuffer()
+        return Response(status: .ok, headers: [.contentType: mediaType.contentType], body: .init(byteBuffer: body))
+    }
+
+    private func failure(_ failure: OTLPHTTPFailure, mediaType: OTLPMediaType?) -> Response {
+        if failure.status.code >= 500 || failure.status == .contentTooLarge {
+            logger.warning("refused OTLP request", metadata: ["status": "\(failure.status.code)", "reason": "\(failure.message)"])
+        } else {
+            logger.debug("refused OTLP request", metadata: ["status": "\(failure.status.code)", "reason": "\(failure.message)"])
+        }
+        let (contentType, body) = failure.body(as: mediaType)
+        var headers = failure.extraHeaders
+        headers[.contentType] = contentType
+        if let retryAfter = failure.retryAfter {
+            headers[.retryAfter] = String(max(1, Int(retryAfter.seconds.rounded(.up))))
+        }
+        return Response(status: failure.status, headers: headers, body: .init(byteBuffer: body))
+    }
+}

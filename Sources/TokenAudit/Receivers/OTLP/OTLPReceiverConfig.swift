@@ -1,0 +1,60 @@
+/// `receivers.otlp`: OTLP over HTTP (and, from a later release, gRPC).
+public struct OTLPReceiverConfig: Sendable, Equatable {
+    public struct HTTP: Sendable, Equatable {
+        public var endpoint = Endpoint(host: "127.0.0.1", port: 4318)
+        /// Largest request body accepted, compressed and after decompression.
+        public var maxRequestBodySize = 20 * 1024 * 1024
+        public var tracesURLPath = "/v1/traces"
+        public var logsURLPath = "/v1/logs"
+        /// Sent as `Retry-After` with 503 when the pipeline is full.
+        public var retryAfter: Duration = .seconds(1)
+
+        public init(endpoint: Endpoint = Endpoint(host: "127.0.0.1", port: 4318)) {
+            self.endpoint = endpoint
+        }
+    }
+
+    public struct GRPC: Sendable, Equatable {
+        public var endpoint = Endpoint(host: "127.0.0.1", port: 4317)
+
+        public init(endpoint: Endpoint = Endpoint(host: "127.0.0.1", port: 4317)) {
+            self.endpoint = endpoint
+        }
+    }
+
+    public var http: HTTP?
+    public var grpc: GRPC?
+
+    public init(http: HTTP? = HTTP(), grpc: GRPC? = nil) {
+        self.http = http
+        self.grpc = grpc
+    }
+
+    init(_ m: inout ConfigMapping) {
+        var protocols = m.mapping("protocols")
+        if protocols.has("http") {
+            var h = protocols.mapping("http")
+            var http = HTTP()
+            http.endpoint = h.endpoint("endpoint", default: http.endpoint)
+            http.maxRequestBodySize = h.int("max_request_body_size", default: http.maxRequestBodySize, range: 1024...(1 << 30))
+            http.tracesURLPath = h.string("traces_url_path", default: http.tracesURLPath)
+            http.logsURLPath = h.string("logs_url_path", default: http.logsURLPath)
+            http.retryAfter = h.duration("retry_after", default: http.retryAfter)
+            for key in ["traces_url_path", "logs_url_path"] where h.has(key) {
+                let value = key == "traces_url_path" ? http.tracesURLPath : http.logsURLPath
+                if !value.hasPrefix("/") { h.report(key, "must start with '/'") }
+            }
+            h.finish()
+            self.http = http
+        }
+        if protocols.has("grpc") {
+            var g = protocols.mapping("grpc")
+            grpc = GRPC(endpoint: g.endpoint("endpoint", default: GRPC().endpoint))
+            g.finish()
+        }
+        if http == nil, grpc == nil {
+            protocols.report("", "at least one of http or grpc must be configured")
+        }
+        protocols.finish()
+    }
+}

@@ -1,0 +1,65 @@
+import CompressNIO
+import NIOCore
+import OTLPWire
+
+/// Turns an OTLP/HTTP request body into a validated protobuf batch: gunzips
+/// within the size limit (a gzip bomb is refused, never expanded past it),
+/// transcodes JSON, validates protobuf, counts the items.
+struct OTLPRequestDecoder: Sendable {
+    var maxBodySize: Int
+
+    func decode(
+        _ body: ByteBuffer, signal: Signal, mediaType: OTLPMediaType, contentEncoding: String?
+    ) throws(OTLPHTTPFailure) -> TelemetryBatch {
+        var body = body
+        switch contentEncoding?.trimmingCharacters(in: .whitespaces).lowercased() {
+        case nil, "", "identity":
+            break
+        case "gzip", "x-gzip":
+            body = try gunzip(body)
+        case let other?:
+            throw OTLPHTTPFailure(
+                status: .unsupportedMediaType, code: .invalidArgument,
+                message: "unsupported Content-Encoding '\(other)' (supported: gzip, identity)")
+        }
+
+        let schema = signal == .traces ? OTLPSchema.exportTraceRequest : OTLPSchema.exportLogsRequest
+        let protobuf: ByteBuffer
+        switch mediaType {
+        case .json:
+            do {
+                let bytes = try body.withUnsafeReadableBytes { raw throws(WireError) in
+                    try OTLPJSONDecoder.protobuf(fromJSON: raw, as: schema)
+                }
+                protobuf = ByteBuffer(bytes: bytes)
+            } catch {
+                throw .badRequest("\(schema.name): \(error)")
+            }
+        case .protobuf:
+            do {
+                try body.withUnsafeReadableBytes { raw throws(WireError) in try OTLPValidator.validate(raw, as: schema) }
+            } catch {
+                throw .badRequest("invalid \(schema.name): \(error)")
+            }
+            protobuf = body
+        }
+
+        let count = protobuf.withUnsafeReadableBytes { raw in
+            signal == .traces
+                ? ExportTraceRequestView(bytes: raw).spanCount
+                : ExportLogsRequestView(bytes: raw).logRecordCount
+        }
+        return TelemetryBatch(signal: signal, request: protobuf, itemCount: count)
+    }
+
+    private func gunzip(_ body: ByteBuffer) throws(OTLPHTTPFailure) -> ByteBuffer {
+        var compressed = body
+        do {
+            return try compressed.decompress(with: .gzip(), maxSize: maxBodySize)
+        } catch let error as CompressNIOError where error == .bufferOverflow {
+            throw .tooLarge(limit: maxBodySize, decompressed: true)
+        } catch {
+            throw .badRequest("request body is not valid gzip: \(error)")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Hummingbird
+public import Logging
+public import ServiceLifecycle
+public import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon built from a configuration: exporters, pipelines, receivers and
+/// the admin endpoint, run as one `ServiceGroup`.
+///
+/// Services are listed exporters → pipelines → receivers → admin, because the
+/// group shuts down in reverse order, one service at a time: receivers stop
+/// accepting (finishing requests in flight), then each pipeline drains its
+/// queue into the exporters, then the exporters flush. Nothing accepted
+/// before SIGTERM is lost.
+public final class Daemon: Sendable {
+    public let config: TokenAuditConfig
+    public let pipelines: [Pipeline]
+    public let exporters: [ComponentID: any TelemetryExporter]
+    public let receivers: [ComponentID: OTLPReceiver]
+    public let adminAddress = BoundAddress()
+    let logger: Logger
+
+    /// Builds every component. `serving: false` builds only exporters and
+    /// pipelines, for offline replay.
+    public init(config: TokenAuditConfig, logger: Logger, serving: Bool = true) {
+        self.config = config
+        self.logger = logger
+
+        var exporters: [ComponentID: any TelemetryExporter] = [:]
+        for (id, exporter) in config.exporters where config.service.pipelines.contains(where: { $0.exporters.contains(id) }) {
+            switch exporter {
+            case .file(let c): exporters[id] = FileExporter(id: id, config: c, logger: logger)
+            case .otlpHTTP(let c): exporters[id] = OTLPHTTPExporter(id: id, config: c, logger: logger)
+            }
+        }
+        self.exporters = exporters
+
+        pipelines = config.service.pipelines.map { p in
+            let processors: [any TelemetryProcessor] = p.processors.compactMap { id in
+                switch config.processors[id] {
+                case .tokenaudit(let c)?: TokenAuditProcessor(id: id, config: c)
+                case nil: nil
+                }
+            }
+            return Pipeline(
+                id: p.id, signal: p.signal, maxQueuedRequests: p.maxQueuedRequests, maxQueuedBytes: p.maxQueuedBytes,
+                processors: processors, exporters: p.exporters.compactMap { exporters[$0] }, logger: logger)
+        }
+
+        var receivers: [ComponentID: OTLPReceiver] = [:]
+        if serving {
+            for (id, receiver) in config.receivers {
+                let feeding = zip(config.service.pipelines, pipelines).filter { $0.0.receivers.contains(id) }.map(\.1)
+                guard !feeding.isEmpty, case .otlp(let c) = receiver else { continue }
+                receivers[id] = OTLPReceiver(
+                    id: id, config: c, consumers: Dictionary(grouping: feeding, by: \.signal), logger: logger)
+            }
+        }
+        self.receivers = receivers
+    }
+
+    /// The services in start order (see the type's documentation).
+    public func services() -> [any Service] {
+        var services: [any Service] = exporters.sorted { $0.key < $1.key }.map(\.value)
+        services += pipelines as [any Service]
+        for (_, receiver) in receivers.sorted(by: { $0.key < $1.key }) { services += receiver.services() }
+        if !receivers.isEmpty, let admin = config.service.admin {
+            let address = adminAddress
+            let logger = self.logger
+            services.append(Application(
+                responder: AdminResponder(pipelines: pipelines, exporters: exporters.sorted { $0.key < $1.key }.map(\.value)),
+                configuration: ApplicationConfiguration(address: .hostname(admin.host, port: admin.port)),
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? admin.port
+                    address.publish(port: port)
+                    logger.info("admin endpoint listening", metadata: ["address": "\(admin.host):\(port)", "health": "/healthz"])
+                },
+                logger: logger.with(metadata: "component", "admin")))
+        }
+        return services
+    }
+
+    /// A group that stops gracefully on `signals` (SIGTERM and SIGINT when serving).
+    public func serviceGroup(gracefulShutdownSignals signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+        ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: signals,
+            logger: logger))
+    }
+
+    /// Prepares the storage folder and reports what the configuration leaves
+    /// unserved; called once before the group runs.
+    public func prepare() throws {
+        try RotatingFileWriter.createParentDirectories(of: config.service.storagePath + "/")
+        for (id, receiver) in config.receivers.sorted(by: { $0.key < $1.key }) {
+            guard case .otlp(let otlp) = receiver, let grpc = otlp.grpc, receivers[id] != nil else { continue }
+            logger.warning("OTLP/gRPC is not served by this version yet; use OTLP/HTTP", metadata: [
+                "receiver": "\(id)", "ignored_endpoint": "\(grpc.endpoint)",
+            ])
+        }
+        for (id, receiver) in receivers.sorted(by: { $0.key < $1.key }) {
+            if let http = receiver.config.http, !http.endpoint.isLoopback {
+                logger.notice("receiver listens beyond loopback; anyone who can reach it can send data", metadata: [
+                    "receiver": "\(id)", "endpoint": "\(http.endpoint)",
+                ])
+            }
+        }
+    }
+}

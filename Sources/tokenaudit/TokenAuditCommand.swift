@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct TokenAuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenaudit",
+        abstract: "Tells genuine LLM usage from performative usage in an OpenTelemetry pipeline.",
+        subcommands: [Serve.self, Validate.self, Replay.self],
+        defaultSubcommand: Serve.self)
+}
