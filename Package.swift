@@ -71,17 +71,25 @@ let package = Package(
             cSettings: [.headerSearchPath("generated")],
             linkerSettings: [.linkedLibrary("protobuf-c")]
         ),
+        // Fixtures, libprotobuf-c wrappers and request generators shared by the tests.
+        .target(
+            name: "TestSupport",
+            dependencies: ["OTLPWire", "CProtobufReference"],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "OTLPWireTests",
-            dependencies: ["OTLPWire", "CProtobufReference"],
+            dependencies: ["OTLPWire", "CProtobufReference", "TestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "TokenAuditTests",
             dependencies: [
-                "TokenAudit", "OTLPWire", "CProtobufReference",
+                "TokenAudit", "OTLPWire", "CProtobufReference", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSwift
         ),

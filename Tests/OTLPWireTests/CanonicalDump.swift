@@ -1,5 +1,6 @@
 import CProtobufReference
 import OTLPWire
+import TestSupport
 
 /// Renders a request through OTLPWire's typed views in exactly the canonical
 /// form `ta_ref_dump` produces from libprotobuf-c (see CProtobufReference.h),
@@ -197,22 +198,3 @@ struct CanonicalDump {
     }
 }
 
-/// Calls into libprotobuf-c.
-enum Reference {
-    static func dump(_ bytes: [UInt8], kind: ta_ref_kind) -> String? {
-        bytes.withUnsafeBufferPointer { buffer -> String? in
-            guard let cString = ta_ref_dump(kind, buffer.baseAddress, buffer.count) else { return nil }
-            defer { free(cString) }
-            return String(cString: cString)
-        }
-    }
-
-    static func traces(_ bytes: [UInt8]) -> String? { dump(bytes, kind: TA_REF_EXPORT_TRACE_REQUEST) }
-    static func logs(_ bytes: [UInt8]) -> String? { dump(bytes, kind: TA_REF_EXPORT_LOGS_REQUEST) }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,5 +1,6 @@
 import Foundation
 import OTLPWire
+import TestSupport
 import Testing
 
 @Suite struct JSONTranscoderTests {

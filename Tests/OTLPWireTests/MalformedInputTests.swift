@@ -1,4 +1,5 @@
 import OTLPWire
+import TestSupport
 import Testing
 
 /// Every malformed input gives a typed error naming the field path and byte

@@ -1,4 +1,5 @@
 import OTLPWire
+import TestSupport
 import Testing
 
 /// Our views must see exactly what libprotobuf-c sees.

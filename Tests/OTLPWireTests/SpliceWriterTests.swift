@@ -1,5 +1,6 @@
 import NIOCore
 import OTLPWire
+import TestSupport
 import Testing
 
 /// The splice-writer's output must unpack in libprotobuf-c to the original

@@ -34,6 +34,8 @@ final class BatchQueue: Sendable {
 
     var count: Int { state.withLock { $0.items.count } }
     var bytes: Int { state.withLock { $0.bytes } }
+    /// Producers suspended in `push`, and whether the consumer is suspended in `next`.
+    var waiters: (producers: Int, consumer: Bool) { state.withLock { ($0.producers.count, $0.consumer != nil) } }
 
     /// Enqueues without waiting. An empty queue takes any batch, however
     /// large, so one request bigger than `maxBytes` cannot wedge it.

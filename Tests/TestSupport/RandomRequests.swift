@@ -1,10 +1,10 @@
-import OTLPWire
+public import OTLPWire
 
 /// SplitMix64: a small seeded generator so every failure reproduces.
-struct SeededRandom: RandomNumberGenerator {
+public struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,16 +15,16 @@ struct SeededRandom: RandomNumberGenerator {
 
 /// Random OTLP requests covering every AnyValue kind, nesting, events, links,
 /// status, empty messages, non-ASCII strings and long (multi-byte-length) values.
-struct RandomRequests {
-    var rng: SeededRandom
+public struct RandomRequests {
+    public var rng: SeededRandom
 
-    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
+    public init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+    public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+    public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
+    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) } }
 
-    mutating func string(maxLength: Int = 24) -> String {
+    public mutating func string(maxLength: Int = 24) -> String {
         let pieces = ["gen_ai", ".", "usage", "é", "名前", "🙂", " ", "\"", "\\", "\n", "a", "Z", "0", "tokens", "\u{7f}"]
         var s = ""
         for _ in 0..<int(0...maxLength) { s += pieces[int(0...(pieces.count - 1))] }
@@ -32,7 +32,7 @@ struct RandomRequests {
         return s
     }
 
-    mutating func anyValue(depth: Int) -> AnyModel {
+    public mutating func anyValue(depth: Int) -> AnyModel {
         switch int(0...(depth > 2 ? 4 : 7)) {
         case 0: return .string(string())
         case 1: return .bool(chance(0.5))
@@ -45,13 +45,13 @@ struct RandomRequests {
         }
     }
 
-    mutating func attributes(depth: Int = 0, max: Int = 12) -> [KeyValueModel] {
+    public mutating func attributes(depth: Int = 0, max: Int = 12) -> [KeyValueModel] {
         (0..<int(0...max)).map { _ in
             KeyValueModel(key: chance(0.05) ? "" : string(maxLength: 6), value: chance(0.05) ? nil : anyValue(depth: depth))
         }
     }
 
-    mutating func span() -> SpanModel {
+    public mutating func span() -> SpanModel {
         var s = SpanModel()
         s.traceID = chance(0.05) ? [] : bytes(16)
         s.spanID = bytes(8)
@@ -73,7 +73,7 @@ struct RandomRequests {
         return s
     }
 
-    mutating func traces(maxSpans: Int = 8) -> TracesModel {
+    public mutating func traces(maxSpans: Int = 8) -> TracesModel {
         var model = TracesModel()
         for _ in 0..<int(0...3) {
             var rs = ResourceSpansModel()
@@ -91,7 +91,7 @@ struct RandomRequests {
         return model
     }
 
-    mutating func logs() -> LogsModel {
+    public mutating func logs() -> LogsModel {
         var model = LogsModel()
         for _ in 0..<int(0...3) {
             var scopes: [(scope: ScopeModel?, records: [LogRecordModel])] = []

@@ -1,15 +1,15 @@
-import OTLPWire
+public import OTLPWire
 
 /// A plain-value model of OTLP requests for tests: it encodes itself with
 /// `ProtoWriter` in field-number order (optionally sprinkling unknown fields),
 /// so the same model can be encoded with or without extra attributes and the
 /// two results compared through libprotobuf-c.
-indirect enum AnyModel {
+public indirect enum AnyModel {
     case string(String), bool(Bool), int(Int64), double(Double)
     case array([AnyModel]), kvlist([KeyValueModel]), bytes([UInt8])
     case empty
 
-    func encode(_ w: inout ProtoWriter) {
+    public func encode(_ w: inout ProtoWriter) {
         switch self {
         case .string(let s): w.stringField(1, s)
         case .bool(let b): w.varintField(2, b ? 1 : 0)
@@ -23,11 +23,16 @@ indirect enum AnyModel {
     }
 }
 
-struct KeyValueModel {
-    var key: String
-    var value: AnyModel?
+public struct KeyValueModel {
+    public var key: String
+    public var value: AnyModel?
 
-    func encode(_ w: inout ProtoWriter) {
+    public init(key: String, value: AnyModel?) {
+        self.key = key
+        self.value = value
+    }
+
+    public func encode(_ w: inout ProtoWriter) {
         if !key.isEmpty { w.stringField(1, key) }
         if let value { w.message(2) { value.encode(&$0) } }
     }
@@ -38,9 +43,13 @@ func encodeAttributes(_ attributes: [KeyValueModel], field: UInt32, _ w: inout P
 }
 
 /// Unknown fields that both decoders must skip.
-struct UnknownFields {
-    var enabled: Bool
-    func write(_ w: inout ProtoWriter, seed: Int) {
+public struct UnknownFields {
+    public var enabled: Bool
+
+    public init(enabled: Bool) {
+        self.enabled = enabled
+    }
+    public func write(_ w: inout ProtoWriter, seed: Int) {
         guard enabled else { return }
         switch seed % 3 {
         case 0: w.varintField(900 + UInt32(seed % 50), UInt64(seed) * 1_000_003)
@@ -50,42 +59,67 @@ struct UnknownFields {
     }
 }
 
-struct ResourceModel {
-    var attributes: [KeyValueModel] = []
-    var dropped: UInt32 = 0
-    func encode(_ w: inout ProtoWriter) {
+public struct ResourceModel {
+    public var attributes: [KeyValueModel] = []
+    public var dropped: UInt32 = 0
+
+    public init(attributes: [KeyValueModel] = [], dropped: UInt32 = 0) {
+        self.attributes = attributes
+        self.dropped = dropped
+    }
+    public func encode(_ w: inout ProtoWriter) {
         encodeAttributes(attributes, field: 1, &w)
         if dropped != 0 { w.varintField(2, UInt64(dropped)) }
     }
 }
 
-struct ScopeModel {
-    var name = "", version = ""
-    var attributes: [KeyValueModel] = []
-    func encode(_ w: inout ProtoWriter) {
+public struct ScopeModel {
+    public var name = "", version = ""
+    public var attributes: [KeyValueModel] = []
+
+    public init(name: String = "", version: String = "", attributes: [KeyValueModel] = []) {
+        self.name = name
+        self.version = version
+        self.attributes = attributes
+    }
+    public func encode(_ w: inout ProtoWriter) {
         if !name.isEmpty { w.stringField(1, name) }
         if !version.isEmpty { w.stringField(2, version) }
         encodeAttributes(attributes, field: 3, &w)
     }
 }
 
-struct EventModel {
-    var time: UInt64 = 0
-    var name = ""
-    var attributes: [KeyValueModel] = []
-    func encode(_ w: inout ProtoWriter) {
+public struct EventModel {
+    public var time: UInt64 = 0
+    public var name = ""
+    public var attributes: [KeyValueModel] = []
+
+    public init(time: UInt64 = 0, name: String = "", attributes: [KeyValueModel] = []) {
+        self.time = time
+        self.name = name
+        self.attributes = attributes
+    }
+    public func encode(_ w: inout ProtoWriter) {
         if time != 0 { w.fixed64Field(1, time) }
         if !name.isEmpty { w.stringField(2, name) }
         encodeAttributes(attributes, field: 3, &w)
     }
 }
 
-struct LinkModel {
-    var traceID: [UInt8] = [], spanID: [UInt8] = []
-    var traceState = ""
-    var attributes: [KeyValueModel] = []
-    var flags: UInt32 = 0
-    func encode(_ w: inout ProtoWriter) {
+public struct LinkModel {
+    public var traceID: [UInt8] = [], spanID: [UInt8] = []
+    public var traceState = ""
+    public var attributes: [KeyValueModel] = []
+    public var flags: UInt32 = 0
+
+    public init(traceID: [UInt8] = [], spanID: [UInt8] = [], traceState: String = "", attributes: [KeyValueModel] = [], flags: UInt32 = 0) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.traceState = traceState
+        self.attributes = attributes
+        self.flags = flags
+    }
+    public func encode(_ w: inout ProtoWriter) {
         if !traceID.isEmpty { w.bytesField(1, traceID) }
         if !spanID.isEmpty { w.bytesField(2, spanID) }
         if !traceState.isEmpty { w.stringField(3, traceState) }
@@ -94,19 +128,21 @@ struct LinkModel {
     }
 }
 
-struct SpanModel {
-    var traceID: [UInt8] = [], spanID: [UInt8] = [], parentSpanID: [UInt8] = []
-    var traceState = "", name = ""
-    var kind: UInt32 = 0
-    var start: UInt64 = 0, end: UInt64 = 0
-    var attributes: [KeyValueModel] = []
-    var droppedAttributes: UInt32 = 0
-    var events: [EventModel] = []
-    var links: [LinkModel] = []
-    var status: (message: String, code: UInt32)?
-    var flags: UInt32 = 0
+public struct SpanModel {
+    public var traceID: [UInt8] = [], spanID: [UInt8] = [], parentSpanID: [UInt8] = []
+    public var traceState = "", name = ""
+    public var kind: UInt32 = 0
+    public var start: UInt64 = 0, end: UInt64 = 0
+    public var attributes: [KeyValueModel] = []
+    public var droppedAttributes: UInt32 = 0
+    public var events: [EventModel] = []
+    public var links: [LinkModel] = []
+    public var status: (message: String, code: UInt32)?
+    public var flags: UInt32 = 0
 
-    func encode(_ w: inout ProtoWriter, unknown: UnknownFields) {
+    public init() {}
+
+    public func encode(_ w: inout ProtoWriter, unknown: UnknownFields) {
         if !traceID.isEmpty { w.bytesField(1, traceID) }
         if !spanID.isEmpty { w.bytesField(2, spanID) }
         unknown.write(&w, seed: Int(start % 1000))
@@ -130,22 +166,38 @@ struct SpanModel {
     }
 }
 
-struct ScopeSpansModel {
-    var scope: ScopeModel?
-    var spans: [SpanModel] = []
-    var schemaURL = ""
+public struct ScopeSpansModel {
+    public var scope: ScopeModel?
+    public var spans: [SpanModel] = []
+    public var schemaURL = ""
+
+    public init(scope: ScopeModel? = nil, spans: [SpanModel] = [], schemaURL: String = "") {
+        self.scope = scope
+        self.spans = spans
+        self.schemaURL = schemaURL
+    }
 }
 
-struct ResourceSpansModel {
-    var resource: ResourceModel?
-    var scopeSpans: [ScopeSpansModel] = []
-    var schemaURL = ""
+public struct ResourceSpansModel {
+    public var resource: ResourceModel?
+    public var scopeSpans: [ScopeSpansModel] = []
+    public var schemaURL = ""
+
+    public init(resource: ResourceModel? = nil, scopeSpans: [ScopeSpansModel] = [], schemaURL: String = "") {
+        self.resource = resource
+        self.scopeSpans = scopeSpans
+        self.schemaURL = schemaURL
+    }
 }
 
-struct TracesModel {
-    var resourceSpans: [ResourceSpansModel] = []
+public struct TracesModel {
+    public var resourceSpans: [ResourceSpansModel] = []
 
-    func encode(unknownFields: Bool = false) -> [UInt8] {
+    public init(resourceSpans: [ResourceSpansModel] = []) {
+        self.resourceSpans = resourceSpans
+    }
+
+    public func encode(unknownFields: Bool = false) -> [UInt8] {
         let unknown = UnknownFields(enabled: unknownFields)
         var w = ProtoWriter()
         for rs in resourceSpans {
@@ -165,17 +217,31 @@ struct TracesModel {
     }
 }
 
-struct LogRecordModel {
-    var time: UInt64 = 0, observed: UInt64 = 0
-    var severity: UInt32 = 0
-    var severityText = ""
-    var body: AnyModel?
-    var attributes: [KeyValueModel] = []
-    var flags: UInt32 = 0
-    var traceID: [UInt8] = [], spanID: [UInt8] = []
-    var eventName = ""
+public struct LogRecordModel {
+    public var time: UInt64 = 0, observed: UInt64 = 0
+    public var severity: UInt32 = 0
+    public var severityText = ""
+    public var body: AnyModel?
+    public var attributes: [KeyValueModel] = []
+    public var flags: UInt32 = 0
+    public var traceID: [UInt8] = [], spanID: [UInt8] = []
+    public var eventName = ""
 
-    func encode(_ w: inout ProtoWriter) {
+    public init(time: UInt64 = 0, observed: UInt64 = 0, severity: UInt32 = 0, severityText: String = "", body: AnyModel? = nil,
+                attributes: [KeyValueModel] = [], flags: UInt32 = 0, traceID: [UInt8] = [], spanID: [UInt8] = [], eventName: String = "") {
+        self.time = time
+        self.observed = observed
+        self.severity = severity
+        self.severityText = severityText
+        self.body = body
+        self.attributes = attributes
+        self.flags = flags
+        self.traceID = traceID
+        self.spanID = spanID
+        self.eventName = eventName
+    }
+
+    public func encode(_ w: inout ProtoWriter) {
         if time != 0 { w.fixed64Field(1, time) }
         if severity != 0 { w.varintField(2, UInt64(severity)) }
         if !severityText.isEmpty { w.stringField(3, severityText) }
@@ -189,10 +255,12 @@ struct LogRecordModel {
     }
 }
 
-struct LogsModel {
-    var resourceLogs: [(resource: ResourceModel?, scopes: [(scope: ScopeModel?, records: [LogRecordModel])])] = []
+public struct LogsModel {
+    public var resourceLogs: [(resource: ResourceModel?, scopes: [(scope: ScopeModel?, records: [LogRecordModel])])] = []
 
-    func encode() -> [UInt8] {
+    public init() {}
+
+    public func encode() -> [UInt8] {
         var w = ProtoWriter()
         for rl in resourceLogs {
             w.message(1) { r in

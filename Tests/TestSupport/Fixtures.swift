@@ -1,22 +1,22 @@
-import Foundation
+public import Foundation
 
 /// The real captures in ../shared/fixtures/real-instrumentation (beside the
 /// repository, as on every developer machine and in CI).
-enum Fixtures {
-    static let root: URL = {
+public enum Fixtures {
+    public static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/OTLPWireTests/Fixtures.swift
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/TestSupport/Fixtures.swift
         return url.deletingLastPathComponent().appendingPathComponent("shared/fixtures/real-instrumentation")
     }()
 
-    struct Capture {
-        var name: String
-        var isTraces: Bool
-        var protobuf: [UInt8]
-        var json: [UInt8]
+    public struct Capture {
+        public var name: String
+        public var isTraces: Bool
+        public var protobuf: [UInt8]
+        public var json: [UInt8]
     }
 
-    static func all() throws -> [Capture] {
+    public static func all() throws -> [Capture] {
         var captures: [Capture] = []
         let dialects = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
         for dialect in dialects {
