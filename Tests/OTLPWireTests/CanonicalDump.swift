@@ -10,36 +10,31 @@ struct CanonicalDump {
     private var depth = 0
 
     static func traces(_ bytes: UnsafeRawBufferPointer) -> String {
-        var d = CanonicalDump()
-        for rs in ExportTraceRequestView(bytes: bytes).resourceSpans {
-            d.message("resource_spans") { d in
-                if let resource = rs.resource { d.message("resource") { $0.resource(resource) } }
-                for ss in rs.scopeSpans {
-                    d.message("scope_spans") { d in
-                        if let scope = ss.scope { d.message("scope") { $0.scope(scope) } }
-                        for span in ss.spans { d.message("spans") { $0.span(span) } }
-                        d.string("schema_url", ss.schemaURL)
-                    }
-                }
-                d.string("schema_url", rs.schemaURL)
-            }
-        }
-        return d.text
+        dump(ExportTraceRequestView(bytes: bytes), ("resource_spans", "scope_spans", "spans")) { $0.span($1) }
     }
 
     static func logs(_ bytes: UnsafeRawBufferPointer) -> String {
+        dump(ExportLogsRequestView(bytes: bytes), ("resource_logs", "scope_logs", "log_records")) { $0.logRecord($1) }
+    }
+
+    /// Both signals share the resource → scope → record shape; only the
+    /// field names and the record differ.
+    static func dump<Record>(
+        _ request: ExportRequestView<Record>, _ names: (resources: String, scopes: String, records: String),
+        record: (inout CanonicalDump, Record) -> Void
+    ) -> String {
         var d = CanonicalDump()
-        for rl in ExportLogsRequestView(bytes: bytes).resourceLogs {
-            d.message("resource_logs") { d in
-                if let resource = rl.resource { d.message("resource") { $0.resource(resource) } }
-                for sl in rl.scopeLogs {
-                    d.message("scope_logs") { d in
-                        if let scope = sl.scope { d.message("scope") { $0.scope(scope) } }
-                        for record in sl.logRecords { d.message("log_records") { $0.logRecord(record) } }
-                        d.string("schema_url", sl.schemaURL)
+        for group in request.resources {
+            d.message(names.resources) { d in
+                if let resource = group.resource { d.message("resource") { $0.resource(resource) } }
+                for scopeGroup in group.scopes {
+                    d.message(names.scopes) { d in
+                        if let scope = scopeGroup.scope { d.message("scope") { $0.scope(scope) } }
+                        for item in scopeGroup.records { d.message(names.records) { record(&$0, item) } }
+                        d.string("schema_url", scopeGroup.schemaURL)
                     }
                 }
-                d.string("schema_url", rl.schemaURL)
+                d.string("schema_url", group.schemaURL)
             }
         }
         return d.text

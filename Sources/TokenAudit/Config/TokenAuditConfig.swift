@@ -48,43 +48,45 @@ public struct TokenAuditConfig: Sendable {
     }
 
     private mutating func read(_ top: inout ConfigMapping) {
-        var receiversMap = top.mapping("receivers")
-        for key in receiversMap.keys {
-            let id = ComponentID(key)
-            var m = receiversMap.mapping(key)
-            switch id.type {
-            case "otlp": receivers[id] = .otlp(OTLPReceiverConfig(&m))
-            default: receiversMap.report(key, "unknown receiver type '\(id.type)' (available: otlp)")
-            }
-            m.finish()
-        }
-        var processorsMap = top.mapping("processors")
-        for key in processorsMap.keys {
-            let id = ComponentID(key)
-            var m = processorsMap.mapping(key)
-            switch id.type {
-            case "tokenaudit": processors[id] = .tokenaudit(TokenAuditProcessorConfig(&m))
-            default: processorsMap.report(key, "unknown processor type '\(id.type)' (available: tokenaudit)")
-            }
-            m.finish()
-        }
-        var exportersMap = top.mapping("exporters")
-        for key in exportersMap.keys {
-            let id = ComponentID(key)
-            var m = exportersMap.mapping(key)
-            switch id.type {
-            case "file": exporters[id] = .file(FileExporterConfig(&m))
-            case "otlp_http": exporters[id] = .otlpHTTP(OTLPHTTPExporterConfig(&m))
-            case "otlp_grpc":
-                exportersMap.report(key, "the otlp_grpc exporter is not available in this version; use otlp_http")
-                _ = m.keys.map { m.node($0) }
-            default: exportersMap.report(key, "unknown exporter type '\(id.type)' (available: file, otlp_http)")
-            }
-            m.finish()
-        }
+        receivers = Self.components(in: &top, "receivers", [
+            "otlp": { .otlp(OTLPReceiverConfig(&$0)) },
+        ])
+        processors = Self.components(in: &top, "processors", [
+            "tokenaudit": { .tokenaudit(TokenAuditProcessorConfig(&$0)) },
+        ])
+        exporters = Self.components(in: &top, "exporters", [
+            "file": { .file(FileExporterConfig(&$0)) },
+            "otlp_http": { .otlpHTTP(OTLPHTTPExporterConfig(&$0)) },
+        ], unavailable: ["otlp_grpc": "the otlp_grpc exporter is not available in this version; use otlp_http"])
         var serviceMap = top.mapping("service")
         readService(&serviceMap)
         serviceMap.finish()
+    }
+
+    /// Reads every `type[/name]` entry of one component section with the
+    /// factory for its type; unknown types are reported with the known ones.
+    private static func components<Component>(
+        in top: inout ConfigMapping, _ section: String,
+        _ factories: [String: (inout ConfigMapping) -> Component],
+        unavailable: [String: String] = [:]
+    ) -> [ComponentID: Component] {
+        var map = top.mapping(section)
+        var result: [ComponentID: Component] = [:]
+        for key in map.keys {
+            let id = ComponentID(key)
+            var m = map.mapping(key)
+            if let make = factories[id.type] {
+                result[id] = make(&m)
+                m.finish()
+            } else if let why = unavailable[id.type] {
+                map.report(key, why)
+            } else {
+                let kind = String(section.dropLast())
+                map.report(key, "unknown \(kind) type '\(id.type)' (available: \(factories.keys.sorted().joined(separator: ", ")))")
+            }
+        }
+        map.finish()
+        return result
     }
 
     private mutating func readService(_ s: inout ConfigMapping) {
