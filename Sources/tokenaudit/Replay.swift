@@ -21,7 +21,7 @@ struct Replay: AsyncParsableCommand {
     func run() async throws {
         let config = try options.load()
         let logger = DaemonLogging.bootstrap(level: config.service.logLevel)
-        let daemon = Daemon(config: config, logger: logger, serving: false)
+        let daemon = try Daemon(config: config, logger: logger, serving: false)
         try daemon.prepare()
         let replay = TokenAudit.Replay(daemon: daemon, signal: signal.flatMap(Signal.init(rawValue:)))
         let summary = try await replay.run(files: files)

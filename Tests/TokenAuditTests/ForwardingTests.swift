@@ -38,9 +38,16 @@ import Testing
             }
             #expect(arrived.count == sent.count)
             for (index, (a, s)) in zip(arrived, sent).enumerated() {
-                #expect(a == s, "\(path) request \(index) differs after forwarding")
+                let original = a.map { Reference.removingAttributes(withPrefix: "tokenaudit.", from: $0) }
+                #expect(original == s, "\(path) request \(index) differs after forwarding, beyond the tokenaudit.* attributes")
             }
         }
+        // Every LLM span of every dialect was attributed to the fixtures' user;
+        // the app's own parent span (handle_request) was left alone.
+        let tracesArrived = received.filter { $0.path == "/v1/traces" }.compactMap { Reference.traces($0.body) }
+        let llmSpans = tracesArrived.joined().components(separatedBy: "key: \"tokenaudit.principal\"").count - 1
+        #expect(llmSpans == 3 * 12, "4 LLM calls x 3 dialects, each posted 3 times")
+        #expect(tracesArrived.joined().components(separatedBy: "string_value: \"alice@example.com\"").count > llmSpans)
         #expect(received.allSatisfy { $0.contentEncoding == "gzip" })
         #expect(received.allSatisfy { $0.headers["x-tenant"] == "acme" })
         let exporter = try #require(daemon.daemon.exporters[ComponentID("otlp_http")])

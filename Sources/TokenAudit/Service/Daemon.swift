@@ -20,12 +20,15 @@ public final class Daemon: Sendable {
     public let pipelines: [Pipeline]
     public let exporters: [ComponentID: any TelemetryExporter]
     public let receivers: [ComponentID: OTLPReceiver]
+    /// One instance per configured processor, shared by every pipeline naming it.
+    public let processors: [ComponentID: TokenAuditProcessor]
     public let adminAddress = BoundAddress()
     let logger: Logger
 
     /// Builds every component. `serving: false` builds only exporters and
-    /// pipelines, for offline replay.
-    public init(config: TokenAuditConfig, logger: Logger, serving: Bool = true) {
+    /// pipelines, for offline replay. Throws when a file the configuration
+    /// names (team directory, price file) cannot be loaded.
+    public init(config: TokenAuditConfig, logger: Logger, serving: Bool = true) throws {
         self.config = config
         self.logger = logger
 
@@ -38,16 +41,19 @@ public final class Daemon: Sendable {
         }
         self.exporters = exporters
 
-        pipelines = config.service.pipelines.map { p in
-            let processors: [any TelemetryProcessor] = p.processors.compactMap { id in
-                switch config.processors[id] {
-                case .tokenaudit(let c)?: TokenAuditProcessor(id: id, config: c)
-                case nil: nil
-                }
+        var processors: [ComponentID: TokenAuditProcessor] = [:]
+        for (id, processor) in config.processors where config.service.pipelines.contains(where: { $0.processors.contains(id) }) {
+            switch processor {
+            case .tokenaudit(let c): processors[id] = try TokenAuditProcessor(id: id, config: c)
             }
-            return Pipeline(
+        }
+        self.processors = processors
+
+        pipelines = config.service.pipelines.map { p in
+            Pipeline(
                 id: p.id, signal: p.signal, maxQueuedRequests: p.maxQueuedRequests, maxQueuedBytes: p.maxQueuedBytes,
-                processors: processors, exporters: p.exporters.compactMap { exporters[$0] }, logger: logger)
+                processors: p.processors.compactMap { processors[$0] }, exporters: p.exporters.compactMap { exporters[$0] },
+                logger: logger)
         }
 
         var receivers: [ComponentID: OTLPReceiver] = [:]
@@ -67,6 +73,10 @@ public final class Daemon: Sendable {
         var services: [any Service] = exporters.sorted { $0.key < $1.key }.map(\.value)
         services += pipelines as [any Service]
         for (_, receiver) in receivers.sorted(by: { $0.key < $1.key }) { services += receiver.services() }
+        let directories = processors.values.compactMap(\.directory)
+        if !receivers.isEmpty, !directories.isEmpty {
+            services.append(TeamDirectoryReloader(directories: directories, logger: logger))
+        }
         if !receivers.isEmpty, let admin = config.service.admin {
             let address = adminAddress
             let logger = self.logger

@@ -16,7 +16,7 @@ final class TestDaemon: Sendable {
         let config = try TokenAuditConfig.parse(yaml: yaml.replacingOccurrences(of: "{dir}", with: directory), source: "test")
         var logger = Logger(label: "test-daemon")
         logger.logLevel = .critical
-        daemon = Daemon(config: config, logger: logger)
+        daemon = try Daemon(config: config, logger: logger)
         try daemon.prepare()
         let group = daemon.serviceGroup(gracefulShutdownSignals: [])
         self.group = group

@@ -10,6 +10,12 @@ public struct TokenAuditProcessorConfig: Sendable, Equatable {
     public var teamAttribute = "team"
     /// Wall-clock time a trace is held before it is labelled.
     public var decisionWait: Duration = .seconds(2)
+    /// CSV or YAML principal → team (and display name); reloaded on SIGHUP.
+    public var directoryFile: String?
+    /// Price overrides: LiteLLM's JSON, or our YAML (USD per 1M tokens).
+    public var priceFile: String?
+    /// Grams of CO2e per 1,000 tokens (a published estimate: 10M tokens/day ≈ 2.5 t/year).
+    public var co2GramsPer1kTokens = 0.69
 
     public init() {}
 
@@ -19,5 +25,8 @@ public struct TokenAuditProcessorConfig: Sendable, Equatable {
         teamAttribute = m.string("team_attribute", default: teamAttribute)
         decisionWait = m.duration("decision_wait", default: decisionWait)
         if decisionWait > .seconds(600) { m.report("decision_wait", "must be at most 10m") }
+        if m.has("directory_file") { directoryFile = m.string("directory_file", default: "") }
+        if m.has("price_file") { priceFile = m.string("price_file", default: "") }
+        co2GramsPer1kTokens = m.double("co2_grams_per_1k_tokens", default: co2GramsPer1kTokens, range: 0...1000)
     }
 }

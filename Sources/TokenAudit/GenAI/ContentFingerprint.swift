@@ -1,0 +1,109 @@
+/// What a call's content looks like, reduced to hashes and counts: the raw
+/// text is never kept.
+public struct ContentFingerprint: Sendable, Equatable, Hashable {
+    public enum Kind: String, Sendable {
+        /// From the prompt text itself.
+        case content
+        /// No content was captured: provider + model + operation + exact input
+        /// tokens (+ system prompt hash when known) stand in for it.
+        case metadata
+    }
+
+    public var kind: Kind
+    /// Exact fingerprint of the normalised prompt (every non-system input turn).
+    public var prompt: UInt64
+    /// 64-bit SimHash of the prompt's word shingles: near-duplicates differ in
+    /// few bits. 0 for `.metadata`.
+    public var promptSketch: UInt64
+    /// Fingerprint of the system instructions, when present.
+    public var systemPrompt: UInt64?
+    /// Characters of prompt text seen (0 for `.metadata`).
+    public var promptCharacters: Int
+    /// Fingerprint of the output, when the completion was captured.
+    public var completion: UInt64?
+    public var completionCharacters: Int?
+
+    /// `prompt` as 16 lowercase hex digits, as written on spans and in reports.
+    public var promptHex: String { Self.hex(prompt) }
+
+    static func hex(_ v: UInt64) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// The stand-in when no content was captured.
+    static func metadata(provider: String?, model: String?, operation: LLMOperation, inputTokens: Int?, systemPrompt: UInt64?) -> ContentFingerprint {
+        var hash = StableHash()
+        hash.add(provider ?? "")
+        hash.add(model ?? "")
+        hash.add(operation.description)
+        hash.add(String(inputTokens ?? -1))
+        hash.add(systemPrompt.map(hex) ?? "")
+        return ContentFingerprint(kind: .metadata, prompt: hash.value, promptSketch: 0, systemPrompt: systemPrompt,
+                                  promptCharacters: 0, completion: nil, completionCharacters: nil)
+    }
+}
+
+/// FNV-1a, 64 bit: stable across processes and releases (Swift's `Hasher`
+/// is seeded per process), so fingerprints survive restarts and replays.
+struct StableHash {
+    private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    mutating func add<S: Sequence>(bytes: S) where S.Element == UInt8 {
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01B3
+        }
+    }
+
+    mutating func add(_ s: String) {
+        add(bytes: s.utf8)
+        add(bytes: CollectionOfOne(0x1F))  // unit separator: "ab"+"c" ≠ "a"+"bc"
+    }
+
+    mutating func add(_ v: UInt64) {
+        withUnsafeBytes(of: v.littleEndian) { add(bytes: $0) }
+    }
+
+    static func of(_ s: String) -> UInt64 {
+        var h = StableHash()
+        h.add(s)
+        return h.value
+    }
+}
+
+/// Text normalisation before hashing: case folded, punctuation dropped,
+/// volatile tokens (numbers, dates, ids) masked, so that "summarise ticket
+/// 4821" and "Summarise ticket #4822." fingerprint alike.
+enum TextNormalizer {
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        func flush() {
+            guard !current.isEmpty else { return }
+            words.append(isVolatile(current) ? "#" : current)
+            current = ""
+        }
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                current.unicodeScalars.append(scalar)
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return words
+    }
+
+    /// Numbers, and hex-ish ids (uuids, hashes, request ids) of 8+ characters.
+    static func isVolatile(_ word: String) -> Bool {
+        var digits = 0
+        var hexLetters = 0
+        for scalar in word.unicodeScalars {
+            if ("0"..."9").contains(scalar) { digits += 1 } else if ("a"..."f").contains(scalar) { hexLetters += 1 }
+        }
+        let count = word.unicodeScalars.count
+        if digits == count { return true }
+        return count >= 8 && digits > 0 && digits + hexLetters == count
+    }
+}

@@ -1,0 +1,173 @@
+import OTLPWire
+
+/// The GenAI-relevant attributes of one span, copied out of the wire buffer.
+///
+/// `scan` first decides, without allocating, whether the span carries any
+/// GenAI key at all; only then are the relevant keys copied. Non-LLM spans
+/// (the vast majority) cost one pass over their attribute keys.
+struct GenAIAttributes {
+    var values: [String: AttributeScalar] = [:]
+
+    /// Prefixes that mark a span as possibly GenAI (one of them must be present).
+    static let markers: [StaticString] = ["gen_ai.", "llm.", "ai.", "openinference."]
+    /// Prefixes of keys worth copying once a span is known to be GenAI.
+    static let copied: [StaticString] = [
+        "gen_ai.", "llm.", "ai.", "openinference.", "input.", "output.", "traceloop.", "langsmith.",
+        "session.", "error.type", "user.", "enduser.",
+    ]
+
+    /// True when any key starts with a GenAI marker. Allocation-free.
+    static func mentionsGenAI(_ attributes: RepeatedMessages<KeyValueView>) -> Bool {
+        for pair in attributes {
+            for marker in markers where pair.key.hasPrefix(marker) { return true }
+        }
+        return false
+    }
+
+    /// Copies the relevant keys, plus any key named in `extraKeys` (the
+    /// configured principal and team attributes).
+    init(_ attributes: RepeatedMessages<KeyValueView>, extraKeys: Set<String>) {
+        for pair in attributes {
+            guard let value = pair.value else { continue }
+            var wanted = false
+            for prefix in Self.copied where pair.key.hasPrefix(prefix) {
+                wanted = true
+                break
+            }
+            let key = pair.key.string
+            if wanted || extraKeys.contains(key) {
+                values[key] = AttributeScalar(value)
+            }
+        }
+    }
+
+    subscript(key: String) -> AttributeScalar? { values[key] }
+
+    /// The first of `keys` present (new conventions first, old ones after).
+    func first(_ keys: String...) -> (key: String, value: AttributeScalar)? {
+        for key in keys { if let value = values[key] { return (key, value) } }
+        return nil
+    }
+
+    func string(_ keys: String...) -> String? {
+        for key in keys { if let s = values[key]?.text, !s.isEmpty { return s } }
+        return nil
+    }
+
+    /// Keys with `prefix`, in index order for `prefix{i}.suffix` families.
+    func indexed(_ prefix: String, _ suffix: String) -> [(index: Int, value: AttributeScalar)] {
+        values.compactMap { key, value -> (Int, AttributeScalar)? in
+            guard key.hasPrefix(prefix), key.hasSuffix(suffix) else { return nil }
+            let middle = key.dropFirst(prefix.count).dropLast(suffix.count)
+            guard let index = Int(middle) else { return nil }
+            return (index, value)
+        }.sorted { $0.0 < $1.0 }
+    }
+}
+
+/// An attribute value as an owned Swift value.
+enum AttributeScalar: Sendable, Equatable {
+    case string(String)
+    case int(Int64)
+    case double(Double)
+    case bool(Bool)
+    /// Arrays and key-value lists, as plain JSON (objects keep their keys).
+    case structured(JSONValue)
+    case bytes(Int)
+
+    init(_ view: AnyValueView) {
+        switch view.value {
+        case .string(let s): self = .string(s.string)
+        case .int(let i): self = .int(i)
+        case .double(let d): self = .double(d)
+        case .bool(let b): self = .bool(b)
+        case .bytes(let b): self = .bytes(b.count)
+        case .empty: self = .structured(.null)
+        case .array, .keyValueList: self = .structured(Self.json(view, depth: 0))
+        }
+    }
+
+    /// Plain JSON for a structured value; depth-bounded (the validator already
+    /// bounded nesting, this keeps the copy small).
+    static func json(_ view: AnyValueView, depth: Int) -> JSONValue {
+        guard depth < 16 else { return .null }
+        switch view.value {
+        case .empty: return .null
+        case .string(let s): return .string(s.string)
+        case .int(let i): return .number(String(i))
+        case .double(let d): return .number(d.isFinite ? String(d) : "0")
+        case .bool(let b): return .bool(b)
+        case .bytes: return .null
+        case .array(let items):
+            return .array(items.map { JSONNode(value: json($0, depth: depth + 1), offset: 0) })
+        case .keyValueList(let pairs):
+            return .object(pairs.map { pair in
+                (pair.key.string, JSONNode(value: pair.value.map { json($0, depth: depth + 1) } ?? .null, offset: 0))
+            })
+        }
+    }
+
+    /// A string value (numbers rendered), or nil for structured values.
+    var text: String? {
+        switch self {
+        case .string(let s): s
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        case .bool(let b): String(b)
+        case .structured, .bytes: nil
+        }
+    }
+
+    /// The value as a token count: ints, integral doubles, and numeric
+    /// strings ("42") are accepted; anything else is a problem to report.
+    var count: Result<Int, CountProblem> {
+        switch self {
+        case .int(let i):
+            return Self.check(i)
+        case .double(let d):
+            guard d.isFinite, d.rounded() == d, abs(d) < 1e15 else { return .failure(.notANumber("\(d)")) }
+            return Self.check(Int64(d))
+        case .string(let s):
+            let trimmed = s.trimmingCharacters(in: .whitespaces)
+            if let i = Int64(trimmed) { return Self.check(i) }
+            if let d = Double(trimmed), d.isFinite, d.rounded() == d, abs(d) < 1e15 { return Self.check(Int64(d)) }
+            return .failure(.notANumber(String(s.prefix(40))))
+        case .bool, .structured, .bytes:
+            return .failure(.notANumber("a non-numeric value"))
+        }
+    }
+
+    /// One call above 100 million tokens is not a real count.
+    static let absurdCount: Int64 = 100_000_000
+
+    static func check(_ i: Int64) -> Result<Int, CountProblem> {
+        if i < 0 { return .failure(.negative(i)) }
+        if i > absurdCount { return .failure(.absurd(i)) }
+        return .success(Int(i))
+    }
+
+    var strings: [String] {
+        switch self {
+        case .string(let s): [s]
+        case .structured(.array(let items)):
+            items.compactMap { if case .string(let s) = $0.value { s } else { nil } }
+        default: []
+        }
+    }
+}
+
+enum CountProblem: Error, Equatable, CustomStringConvertible {
+    case notANumber(String)
+    case negative(Int64)
+    case absurd(Int64)
+
+    var description: String {
+        switch self {
+        case .notANumber(let v): "not a number: \(v)"
+        case .negative(let v): "negative: \(v)"
+        case .absurd(let v): "implausibly large: \(v)"
+        }
+    }
+}
+
+import Foundation

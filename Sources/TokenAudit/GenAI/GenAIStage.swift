@@ -1,0 +1,81 @@
+import Logging
+import NIOCore
+import OTLPWire
+
+/// Extraction and the attributes it can already write: every LLM span gets
+/// `tokenaudit.principal` and `tokenaudit.team`; leaf model calls also get
+/// `tokenaudit.tokens.input` / `.output` and `tokenaudit.cost.usd` (aggregate
+/// spans do not, so that summing them over a trace counts each token once).
+/// Log records feed the content index that spans are matched against.
+final class GenAIStage: Sendable {
+    let extractor: LLMCallExtractor
+    let prices: PriceTable
+    let contentIndex: ContentIndex
+    let stats = GenAIStats()
+    /// Receives every extracted call (detection and summaries plug in here).
+    let observer: @Sendable (LLMCall, Double?) -> Void
+
+    init(config: TokenAuditProcessorConfig, directory: TeamDirectory?, prices: PriceTable,
+         contentIndex: ContentIndex = ContentIndex(), observer: @escaping @Sendable (LLMCall, Double?) -> Void = { _, _ in }) {
+        self.contentIndex = contentIndex
+        self.prices = prices
+        self.observer = observer
+        extractor = LLMCallExtractor(
+            principals: PrincipalResolver(attributes: config.principalAttributes, teamAttribute: config.teamAttribute, directory: directory),
+            contentIndex: contentIndex)
+    }
+
+    /// Extracts every LLM call of a traces batch and splices the attributes in.
+    func enrich(_ batch: TelemetryBatch) -> TelemetryBatch {
+        var writer = SpliceWriter()
+        batch.request.withUnsafeReadableBytes { raw in
+            ExportTraceRequestView(bytes: raw).forEachSpan { resourceSpans, _, span in
+                guard let call = extractor.extract(span, resource: resourceSpans.resource) else { return }
+                let cost = call.isAggregate ? nil : prices.cost(of: call.usage, model: call.model)
+                stats.record(call, priced: cost != nil)
+                observer(call, cost)
+                let target = span.spliceTarget
+                writer.appendAttribute(to: target, key: "tokenaudit.principal", value: .string(call.principal.id))
+                if let team = call.team { writer.appendAttribute(to: target, key: "tokenaudit.team", value: .string(team)) }
+                guard !call.isAggregate, call.operation.callsModel else { return }
+                if let input = call.usage.input { writer.appendAttribute(to: target, key: "tokenaudit.tokens.input", value: .int(Int64(input))) }
+                if let output = call.usage.output { writer.appendAttribute(to: target, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
+                if let cost { writer.appendAttribute(to: target, key: "tokenaudit.cost.usd", value: .double(cost)) }
+            }
+        }
+        guard !writer.isEmpty else { return batch }
+        var out = ByteBuffer()
+        batch.request.withUnsafeReadableBytes { writer.write($0, into: &out) }
+        return TelemetryBatch(signal: batch.signal, request: out, itemCount: batch.itemCount)
+    }
+
+    /// Records the message content that GenAI log events carry, by span.
+    func absorbContent(_ batch: TelemetryBatch) {
+        batch.request.withUnsafeReadableBytes { raw in
+            ExportLogsRequestView(bytes: raw).forEachLogRecord { _, _, record in
+                guard record.traceID.count == 16, record.spanID.count == 8 else { return }
+                var eventName = record.eventName
+                if eventName.isEmpty, let legacy = record.attributes["event.name"]?.stringValue { eventName = legacy }
+                guard eventName.hasPrefix("gen_ai.") else { return }
+                var digest = PromptDigest()
+                let role: PromptDigest.Role
+                if eventName.equals("gen_ai.system.message") {
+                    role = .system
+                } else if eventName.equals("gen_ai.choice") {
+                    role = .output
+                } else if eventName.hasPrefix("gen_ai.") && eventName.string.hasSuffix(".message") {
+                    role = .input
+                } else {
+                    // gen_ai.client.inference.operation.details: messages as attributes.
+                    if let input = record.attributes["gen_ai.input.messages"] { MessageContent.feed(AttributeScalar(input), as: .input, into: &digest) }
+                    if let output = record.attributes["gen_ai.output.messages"] { MessageContent.feed(AttributeScalar(output), as: .output, into: &digest) }
+                    if let system = record.attributes["gen_ai.system_instructions"] { MessageContent.feed(AttributeScalar(system), as: .system, into: &digest) }
+                    contentIndex.add(digest, for: ContentIndex.Key(traceID: record.traceID.array, spanID: record.spanID.array))
+                    return
+                }
+                if let body = record.body { MessageContent.feed(AttributeScalar(body), as: role, into: &digest) }
+                contentIndex.add(digest, for: ContentIndex.Key(traceID: record.traceID.array, spanID: record.spanID.array))
+            }
+        }
+    }
+}

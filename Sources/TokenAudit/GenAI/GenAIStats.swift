@@ -1,0 +1,35 @@
+import Metrics
+import Synchronization
+
+/// What extraction has seen, for metrics, `/healthz` and (later) summaries.
+public final class GenAIStats: Sendable {
+    private struct State {
+        var calls = 0
+        var spansWithProblems = 0
+        var unknownModels: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let callsCounter = Counter(label: "tokenaudit_llm_calls_total")
+    private let problemsCounter = Counter(label: "tokenaudit_extraction_problems_total")
+    private let unknownCounter = Counter(label: "tokenaudit_llm_calls_unknown_model_total")
+
+    public init() {}
+
+    public var calls: Int { state.withLock { $0.calls } }
+    /// LLM spans whose attributes could not all be read (counted, still recorded).
+    public var spansWithProblems: Int { state.withLock { $0.spansWithProblems } }
+    /// Models missing from the price table, with their call counts.
+    public var unknownModels: [String: Int] { state.withLock { $0.unknownModels } }
+
+    func record(_ call: LLMCall, priced: Bool) {
+        state.withLock { s in
+            s.calls += 1
+            if !call.problems.isEmpty { s.spansWithProblems += 1 }
+            if !priced, call.operation.callsModel, !call.isAggregate { s.unknownModels[call.model ?? "(none)", default: 0] += 1 }
+        }
+        callsCounter.increment()
+        if !call.problems.isEmpty { problemsCounter.increment() }
+        if !priced, call.operation.callsModel, !call.isAggregate { unknownCounter.increment() }
+    }
+}

@@ -1,0 +1,233 @@
+import OTLPWire
+
+/// Reads one span as an `LLMCall`, whatever dialect (DESIGN.md §4) produced
+/// it. Returns nil for spans that are not GenAI at all; that check is
+/// allocation-free, so pass-through spans cost one scan of their keys.
+struct LLMCallExtractor: Sendable {
+    let principals: PrincipalResolver
+    let contentIndex: ContentIndex
+
+    func extract(_ span: SpanView, resource: ResourceView?) -> LLMCall? {
+        guard GenAIAttributes.mentionsGenAI(span.attributes) else { return nil }
+        let attributes = GenAIAttributes(span.attributes, extraKeys: principals.spanKeys)
+        let dialect = Self.dialect(attributes)
+        guard let (operation, isAggregate) = Self.classify(attributes, dialect: dialect, spanName: span.name) else { return nil }
+
+        var problems: [String] = []
+        let usage = Self.usage(attributes, problems: &problems)
+        let provider = Self.provider(attributes)
+        let requestModel = attributes.string("gen_ai.request.model", "ai.model.id", "llm.request.model")
+            ?? (dialect == .openInference ? Self.invocationParameter(attributes, "model") : nil)
+        let responseModel = attributes.string("gen_ai.response.model", "ai.response.model", "llm.model_name", "llm.response.model")
+
+        let traceID = span.traceID.array
+        let spanID = span.spanID.array
+        var digest = Self.content(attributes, dialect: dialect, events: span.events)
+        if !digest.hasPrompt, let fromLogs = contentIndex.take(ContentIndex.Key(traceID: traceID, spanID: spanID)) {
+            digest.merge(fromLogs)
+        }
+        let fingerprint = digest.fingerprint ?? .metadata(
+            provider: provider, model: requestModel ?? responseModel, operation: operation,
+            inputTokens: usage.input, systemPrompt: digest.systemPrompt)
+
+        let (principal, team) = principals.resolve(attributes, resource: resource)
+        var errorType = attributes.string("error.type")
+        if errorType == nil, span.status?.code == 2 { errorType = "error" }
+
+        return LLMCall(
+            traceID: traceID, spanID: spanID, parentSpanID: span.parentSpanID.array,
+            startTimeUnixNano: span.startTimeUnixNano, endTimeUnixNano: span.endTimeUnixNano,
+            dialect: dialect, operation: operation, isAggregate: isAggregate,
+            provider: provider, requestModel: requestModel, responseModel: responseModel,
+            usage: usage,
+            maxTokens: Self.maxTokens(attributes, problems: &problems),
+            finishReasons: (attributes.first("gen_ai.response.finish_reasons", "ai.response.finishReason", "llm.finish_reason")?.value.strings) ?? [],
+            isStreaming: Self.isStreaming(attributes),
+            errorType: errorType,
+            responseID: attributes.string("gen_ai.response.id", "ai.response.id"),
+            conversationID: attributes.string(
+                "gen_ai.conversation.id", "session.id", "traceloop.association.properties.session_id",
+                "langsmith.trace.session_id", "ai.telemetry.metadata.sessionId"),
+            agentID: attributes.string("gen_ai.agent.id"),
+            agentName: attributes.string("gen_ai.agent.name"),
+            principal: principal, team: team, fingerprint: fingerprint, problems: problems)
+    }
+
+    // MARK: dialect and operation
+
+    static func dialect(_ a: GenAIAttributes) -> GenAIDialect {
+        var sawOpenLLMetry = false
+        for key in a.values.keys {
+            if key.hasPrefix("openinference.") || key.hasPrefix("llm.token_count.") || key.hasPrefix("llm.input_messages.")
+                || key == "llm.model_name" { return .openInference }
+            if key.hasPrefix("ai.") { return .vercelAI }
+            if key.hasPrefix("langsmith.") { return .langSmith }
+            if key.hasPrefix("traceloop.") || key.hasPrefix("gen_ai.prompt.") || key.hasPrefix("gen_ai.completion.")
+                || key == "llm.request.type" || key.hasPrefix("llm.usage.") || key == "gen_ai.usage.total_tokens"
+                || key == "gen_ai.is_streaming" { sawOpenLLMetry = true }
+        }
+        return sawOpenLLMetry ? .openLLMetry : .semconv
+    }
+
+    /// The operation, and whether the span aggregates its children; nil for
+    /// GenAI-adjacent spans that are not model, agent or tool operations
+    /// (OpenInference retrievers, ...).
+    static func classify(_ a: GenAIAttributes, dialect: GenAIDialect, spanName: WireString) -> (LLMOperation, Bool)? {
+        switch dialect {
+        case .openInference:
+            switch a.string("openinference.span.kind")?.uppercased() {
+            case "LLM"?: return (.chat, false)
+            case "EMBEDDING"?: return (.embeddings, false)
+            case "AGENT"?: return (.invokeAgent, true)
+            case "CHAIN"?: return (.other("chain"), true)
+            case "TOOL"?: return (.executeTool, false)
+            case nil: return a["llm.token_count.prompt"] != nil || a["llm.model_name"] != nil ? (.chat, false) : nil
+            default: return nil
+            }
+        case .vercelAI:
+            let id = a.string("ai.operationId") ?? spanName.string
+            if id.hasSuffix(".doEmbed") { return (.embeddings, false) }
+            if id.hasSuffix(".doGenerate") || id.hasSuffix(".doStream") { return (.chat, false) }
+            if id == "ai.toolCall" { return (.executeTool, false) }
+            if id.hasPrefix("ai.") { return (.other(id), true) }
+            return a["ai.model.id"] != nil ? (.chat, false) : nil
+        case .semconv, .openLLMetry, .langSmith:
+            if let kind = a.string("traceloop.span.kind")?.lowercased(), ["workflow", "task", "agent"].contains(kind) {
+                return (kind == "agent" ? .invokeAgent : .other(kind), true)
+            }
+            let name = a.string("gen_ai.operation.name", "llm.request.type")
+            let operation = name.map(LLMOperation.init(name:)) ?? .chat
+            switch operation {
+            case .invokeAgent, .createAgent: return (operation, true)
+            default: break
+            }
+            let modelSpan = a["gen_ai.request.model"] != nil || a["gen_ai.response.model"] != nil
+                || a["gen_ai.system"] != nil || a["gen_ai.provider.name"] != nil || name != nil
+                || a.values.keys.contains { $0.hasPrefix("gen_ai.usage.") || $0.hasPrefix("llm.usage.") }
+            return modelSpan ? (operation, false) : nil
+        }
+    }
+
+    // MARK: usage
+
+    static func usage(_ a: GenAIAttributes, problems: inout [String]) -> TokenUsage {
+        func count(_ keys: String...) -> Int? {
+            for key in keys {
+                guard let value = a[key] else { continue }
+                switch value.count {
+                case .success(let n): return n
+                case .failure(let problem):
+                    problems.append("\(key) \(problem)")
+                }
+            }
+            return nil
+        }
+        return TokenUsage(
+            input: count("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt",
+                         "ai.usage.inputTokens", "ai.usage.promptTokens"),
+            output: count("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion",
+                          "ai.usage.outputTokens", "ai.usage.completionTokens"),
+            total: count("gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total", "ai.usage.totalTokens"),
+            cacheRead: count("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
+                             "llm.token_count.prompt_details.cache_read", "ai.usage.cachedInputTokens"),
+            cacheCreation: count("gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens",
+                                 "llm.token_count.prompt_details.cache_write"),
+            reasoning: count("gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
+                             "llm.token_count.completion_details.reasoning", "ai.usage.reasoningTokens"))
+    }
+
+    static func maxTokens(_ a: GenAIAttributes, problems: inout [String]) -> Int? {
+        if let (key, value) = a.first("gen_ai.request.max_tokens", "ai.settings.maxOutputTokens", "ai.settings.maxTokens",
+                                      "llm.request.max_tokens") {
+            switch value.count {
+            case .success(let n): return n
+            case .failure(let problem): problems.append("\(key) \(problem)"); return nil
+            }
+        }
+        return invocationParameter(a, "max_completion_tokens").flatMap(Int.init)
+            ?? invocationParameter(a, "max_tokens").flatMap(Int.init)
+    }
+
+    /// A top-level member of OpenInference's `llm.invocation_parameters` JSON.
+    static func invocationParameter(_ a: GenAIAttributes, _ name: String) -> String? {
+        guard let text = a.string("llm.invocation_parameters") else { return nil }
+        let bytes = Array(text.utf8)
+        guard let node = try? bytes.withUnsafeBytes({ raw throws(WireError) in try JSONParser.parse(raw, maxDepth: 16) }),
+              case .object(let members) = node.value,
+              let value = members.last(where: { $0.key == name })?.node.value
+        else { return nil }
+        switch value {
+        case .string(let s): return s
+        case .number(let n): return n
+        default: return nil
+        }
+    }
+
+    static func provider(_ a: GenAIAttributes) -> String? {
+        if let p = a.string("gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system") { return p.lowercased() }
+        // Vercel: "openai.chat", "anthropic.messages" → the part before the dot.
+        if let p = a.string("ai.model.provider") { return String(p.split(separator: ".").first ?? Substring(p)).lowercased() }
+        return nil
+    }
+
+    static func isStreaming(_ a: GenAIAttributes) -> Bool {
+        if case .bool(let b)? = a.first("gen_ai.is_streaming", "llm.is_streaming", "gen_ai.request.stream")?.value { return b }
+        return a.string("ai.operationId")?.hasSuffix(".doStream") ?? false
+    }
+
+    // MARK: content
+
+    /// The call's content from its own attributes and events, from the first
+    /// source that has it (each dialect puts the same prompt in several
+    /// places; counting more than one would double it).
+    static func content(_ a: GenAIAttributes, dialect: GenAIDialect, events: RepeatedMessages<SpanEventView>) -> PromptDigest {
+        var digest = PromptDigest()
+        if let system = a["gen_ai.system_instructions"] { MessageContent.feed(system, as: .system, into: &digest) }
+
+        let indexedPrompts = a.indexed("gen_ai.prompt.", ".content")
+        let openInferenceInput = a.indexed("llm.input_messages.", ".message.content")
+        if let messages = a["gen_ai.input.messages"] {
+            MessageContent.feed(messages, as: .input, into: &digest)
+        } else if !indexedPrompts.isEmpty {
+            for (index, content) in indexedPrompts {
+                let role = a["gen_ai.prompt.\(index).role"]?.text ?? "user"
+                MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
+            }
+        } else if !openInferenceInput.isEmpty {
+            for (index, content) in openInferenceInput {
+                let role = a["llm.input_messages.\(index).message.role"]?.text ?? "user"
+                MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
+            }
+        } else if let prompt = a.first("ai.prompt.messages", "ai.prompt", "input.value", "gen_ai.prompt")?.value {
+            MessageContent.feed(prompt, as: .input, into: &digest)
+        } else {
+            contentFromEvents(events, into: &digest, output: false)
+        }
+
+        let indexedCompletions = a.indexed("gen_ai.completion.", ".content")
+        let openInferenceOutput = a.indexed("llm.output_messages.", ".message.content")
+        if let messages = a["gen_ai.output.messages"] {
+            MessageContent.feed(messages, as: .output, into: &digest)
+        } else if !indexedCompletions.isEmpty {
+            for (_, content) in indexedCompletions { MessageContent.feed(content, as: .output, into: &digest) }
+        } else if !openInferenceOutput.isEmpty {
+            for (_, content) in openInferenceOutput { MessageContent.feed(content, as: .output, into: &digest) }
+        } else if let completion = a.first("ai.response.text", "gen_ai.completion", "output.value")?.value {
+            MessageContent.feed(completion, as: .output, into: &digest)
+        } else {
+            contentFromEvents(events, into: &digest, output: true)
+        }
+        return digest
+    }
+
+    /// GenAI semconv ≤ 1.27 span events: `gen_ai.content.prompt` carrying
+    /// `gen_ai.prompt`, `gen_ai.content.completion` carrying `gen_ai.completion`.
+    static func contentFromEvents(_ events: RepeatedMessages<SpanEventView>, into digest: inout PromptDigest, output: Bool) {
+        for event in events {
+            let name: StaticString = output ? "gen_ai.content.completion" : "gen_ai.content.prompt"
+            let key: StaticString = output ? "gen_ai.completion" : "gen_ai.prompt"
+            guard event.name.equals(name), let value = event.attributes[key] else { continue }
+            MessageContent.feed(AttributeScalar(value), as: output ? .output : .input, into: &digest)
+        }
+    }
+}

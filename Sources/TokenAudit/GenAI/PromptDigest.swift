@@ -1,0 +1,82 @@
+/// Accumulates a call's content as hashes while it is read — from span
+/// attributes, span events or log records, in message order — and keeps no
+/// text. Every path feeds the same `add` calls, so a prompt fingerprints the
+/// same whichever dialect or signal carried it.
+struct PromptDigest: Sendable, Equatable {
+    enum Role: Sendable {
+        case system
+        /// Any non-system input turn: user, assistant history, tool results.
+        case input
+        /// The model's output.
+        case output
+    }
+
+    private(set) var inputHashes: [UInt64] = []
+    private(set) var systemHashes: [UInt64] = []
+    private(set) var outputHashes: [UInt64] = []
+    private var sketchCounts = [Int32](repeating: 0, count: 64)
+    private(set) var inputCharacters = 0
+    private(set) var outputCharacters = 0
+
+    var isEmpty: Bool { inputHashes.isEmpty && systemHashes.isEmpty && outputHashes.isEmpty }
+    var hasPrompt: Bool { !inputHashes.isEmpty }
+
+    mutating func add(_ role: Role, text: String) {
+        guard !text.isEmpty else { return }
+        let words = TextNormalizer.words(text)
+        let hash = StableHash.of(words.joined(separator: " "))
+        switch role {
+        case .system:
+            systemHashes.append(hash)
+        case .input:
+            inputHashes.append(hash)
+            inputCharacters += text.count
+            addShingles(words)
+        case .output:
+            outputHashes.append(hash)
+            outputCharacters += text.count
+        }
+    }
+
+    /// Word 3-grams (single words for very short texts) vote on each of the
+    /// 64 SimHash bits.
+    private mutating func addShingles(_ words: [String]) {
+        let width = min(3, max(1, words.count))
+        guard words.count >= width else { return }
+        for start in 0...(words.count - width) {
+            let h = StableHash.of(words[start..<(start + width)].joined(separator: " "))
+            for bit in 0..<64 {
+                sketchCounts[bit] += (h >> UInt64(bit)) & 1 == 1 ? 1 : -1
+            }
+        }
+    }
+
+    mutating func merge(_ other: PromptDigest) {
+        inputHashes += other.inputHashes
+        systemHashes += other.systemHashes
+        outputHashes += other.outputHashes
+        for bit in 0..<64 { sketchCounts[bit] += other.sketchCounts[bit] }
+        inputCharacters += other.inputCharacters
+        outputCharacters += other.outputCharacters
+    }
+
+    static func combine(_ hashes: [UInt64]) -> UInt64? {
+        guard !hashes.isEmpty else { return nil }
+        var h = StableHash()
+        for value in hashes { h.add(value) }
+        return h.value
+    }
+
+    var systemPrompt: UInt64? { Self.combine(systemHashes) }
+
+    /// The content fingerprint, or nil when no prompt text was seen.
+    var fingerprint: ContentFingerprint? {
+        guard let prompt = Self.combine(inputHashes) else { return nil }
+        var sketch: UInt64 = 0
+        for bit in 0..<64 where sketchCounts[bit] > 0 { sketch |= 1 << UInt64(bit) }
+        return ContentFingerprint(
+            kind: .content, prompt: prompt, promptSketch: sketch, systemPrompt: systemPrompt,
+            promptCharacters: inputCharacters, completion: Self.combine(outputHashes),
+            completionCharacters: outputHashes.isEmpty ? nil : outputCharacters)
+    }
+}
