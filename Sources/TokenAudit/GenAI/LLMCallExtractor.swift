@@ -81,31 +81,36 @@ struct LLMCallExtractor: Sendable {
             case "AGENT"?: return (.invokeAgent, true)
             case "CHAIN"?: return (.other("chain"), true)
             case "TOOL"?: return (.executeTool, false)
-            case nil: return a["llm.token_count.prompt"] != nil || a["llm.model_name"] != nil ? (.chat, false) : nil
+            case nil: break
             default: return nil
             }
         case .vercelAI:
-            let id = a.string("ai.operationId") ?? spanName.string
-            if id.hasSuffix(".doEmbed") { return (.embeddings, false) }
-            if id.hasSuffix(".doGenerate") || id.hasSuffix(".doStream") { return (.chat, false) }
-            if id == "ai.toolCall" { return (.executeTool, false) }
-            if id.hasPrefix("ai.") { return (.other(id), true) }
-            return a["ai.model.id"] != nil ? (.chat, false) : nil
+            let name = spanName.string
+            if let id = a.string("ai.operationId") ?? (name.hasPrefix("ai.") ? name : nil) {
+                if id.hasSuffix(".doEmbed") { return (.embeddings, false) }
+                if id.hasSuffix(".doGenerate") || id.hasSuffix(".doStream") { return (.chat, false) }
+                if id == "ai.toolCall" { return (.executeTool, false) }
+                return (.other(id), true)
+            }
         case .semconv, .openLLMetry, .langSmith:
-            if let kind = a.string("traceloop.span.kind")?.lowercased(), ["workflow", "task", "agent"].contains(kind) {
-                return (kind == "agent" ? .invokeAgent : .other(kind), true)
-            }
-            let name = a.string("gen_ai.operation.name", "llm.request.type")
-            let operation = name.map(LLMOperation.init(name:)) ?? .chat
-            switch operation {
-            case .invokeAgent, .createAgent: return (operation, true)
-            default: break
-            }
-            let modelSpan = a["gen_ai.request.model"] != nil || a["gen_ai.response.model"] != nil
-                || a["gen_ai.system"] != nil || a["gen_ai.provider.name"] != nil || name != nil
-                || a.values.keys.contains { $0.hasPrefix("gen_ai.usage.") || $0.hasPrefix("llm.usage.") }
-            return modelSpan ? (operation, false) : nil
+            break
         }
+        // The GenAI conventions, which every dialect also emits in part
+        // (Vercel and OpenInference spans often carry gen_ai.* keys too).
+        if let kind = a.string("traceloop.span.kind")?.lowercased(), ["workflow", "task", "agent"].contains(kind) {
+            return (kind == "agent" ? .invokeAgent : .other(kind), true)
+        }
+        let name = a.string("gen_ai.operation.name", "llm.request.type")
+        let operation = name.map(LLMOperation.init(name:)) ?? .chat
+        switch operation {
+        case .invokeAgent, .createAgent: return (operation, true)
+        default: break
+        }
+        let modelSpan = name != nil || a.first(
+            "gen_ai.request.model", "gen_ai.response.model", "gen_ai.system", "gen_ai.provider.name",
+            "llm.model_name", "ai.model.id") != nil
+            || a.values.keys.contains { $0.hasPrefix("gen_ai.usage.") || $0.hasPrefix("llm.usage.") || $0.hasPrefix("llm.token_count.") }
+        return modelSpan ? (operation, false) : nil
     }
 
     // MARK: usage
