@@ -125,4 +125,53 @@ import Testing
         let replayed = captures.map(\.protobuf) + captures.prefix(3).map(\.protobuf)
         #expect(written.sorted { $0.lexicographicallyPrecedes($1) } == replayed.sorted { $0.lexicographicallyPrecedes($1) })
     }
+
+    @Test func sighupReloadsTheTeamDirectory() async throws {
+        let directory = TestFiles.temporaryDirectory()
+        try "gina,growth\n".write(toFile: "\(directory)/teams.csv", atomically: true, encoding: .utf8)
+        try """
+            receivers:
+              otlp: { protocols: { http: { endpoint: 127.0.0.1:0 } } }
+            processors:
+              tokenaudit: { directory_file: \(directory)/teams.csv }
+            exporters:
+              file: { path: \(directory)/out.jsonl }
+            service:
+              pipelines:
+                traces: { receivers: [otlp], processors: [tokenaudit], exporters: [file] }
+              admin: { endpoint: 127.0.0.1:0 }
+              storage: { path: \(directory)/data }
+            """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(["serve", "--config", "\(directory)/config.yaml"], directory: directory)
+        let port = try #require(try await daemon.waitForLog(#"address=127\.0\.0\.1:(\d+) receiver=otlp"#), "\(daemon.log)")
+        let url = "http://127.0.0.1:\(port)/v1/traces"
+        let span = traces([kv("gen_ai.system", "openai"), kv("user.id", "gina"), kv("gen_ai.usage.input_tokens", 3)]).encode()
+
+        #expect(try await OTLPClient.post(url, body: span).status == 200)
+        try "gina,research\n".write(toFile: "\(directory)/teams.csv", atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(try await daemon.waitForLog("team directory reloaded") != nil, "\(daemon.log)")
+        #expect(try await OTLPClient.post(url, body: span).status == 200)
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+
+        let teams = TestFiles.lines("\(directory)/out.jsonl").map { line -> String? in
+            guard let range = line.range(of: #""key":"tokenaudit.team","value":{"stringValue":""#) else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(teams == ["growth", "research"])
+    }
+
+    @Test func aMissingTeamDirectoryIsAClearStartupError() async throws {
+        let directory = TestFiles.temporaryDirectory()
+        try """
+            receivers: { otlp: { protocols: { http: { endpoint: 127.0.0.1:0 } } } }
+            processors: { tokenaudit: { directory_file: /nonexistent/teams.csv } }
+            exporters: { file: { path: out.jsonl } }
+            service: { pipelines: { traces: { receivers: [otlp], processors: [tokenaudit], exporters: [file] } } }
+            """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(["serve", "--config", "\(directory)/config.yaml"], directory: directory)
+        #expect(try await daemon.waitForExit() == 1)
+        #expect(daemon.log.contains("team directory /nonexistent/teams.csv: cannot read"), "\(daemon.log)")
+    }
 }

@@ -9,6 +9,7 @@ struct AdminResponder: HTTPResponder {
 
     let pipelines: [Pipeline]
     let exporters: [any TelemetryExporter]
+    let processors: [TokenAuditProcessor]
 
     struct Health: Encodable {
         struct PipelineState: Encodable {
@@ -21,8 +22,15 @@ struct AdminResponder: HTTPResponder {
             var failedItems: Int
             var retriedRequests: Int
         }
+        struct ProcessorState: Encodable {
+            var id: String
+            var llmCalls: Int
+            var spansWithExtractionProblems: Int
+            var unknownModels: [String: Int]
+        }
         var status = "ok"
         var pipelines: [PipelineState]
+        var processors: [ProcessorState]
         var exporters: [ExporterState]
     }
 
@@ -36,6 +44,10 @@ struct AdminResponder: HTTPResponder {
         }
         let health = Health(
             pipelines: pipelines.map { .init(id: "\($0.id)", queuedRequests: $0.queuedRequests) },
+            processors: processors.map {
+                .init(id: "\($0.id)", llmCalls: $0.stats.calls, spansWithExtractionProblems: $0.stats.spansWithProblems,
+                      unknownModels: $0.stats.unknownModels)
+            },
             exporters: exporters.map {
                 .init(id: "\($0.id)", sentItems: $0.stats.sent, failedItems: $0.stats.failed, retriedRequests: $0.stats.retried)
             })

@@ -81,7 +81,9 @@ public final class Daemon: Sendable {
             let address = adminAddress
             let logger = self.logger
             services.append(Application(
-                responder: AdminResponder(pipelines: pipelines, exporters: exporters.sorted { $0.key < $1.key }.map(\.value)),
+                responder: AdminResponder(
+                    pipelines: pipelines, exporters: exporters.sorted { $0.key < $1.key }.map(\.value),
+                    processors: processors.sorted { $0.key < $1.key }.map(\.value)),
                 configuration: ApplicationConfiguration(address: .hostname(admin.host, port: admin.port)),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? admin.port
