@@ -27,6 +27,7 @@ struct AdminResponder: HTTPResponder {
             var llmCalls: Int
             var spansWithExtractionProblems: Int
             var unknownModels: [String: Int]
+            var co2Grams: Double
         }
         var status = "ok"
         var pipelines: [PipelineState]
@@ -46,7 +47,7 @@ struct AdminResponder: HTTPResponder {
             pipelines: pipelines.map { .init(id: "\($0.id)", queuedRequests: $0.queuedRequests) },
             processors: processors.map {
                 .init(id: "\($0.id)", llmCalls: $0.stats.calls, spansWithExtractionProblems: $0.stats.spansWithProblems,
-                      unknownModels: $0.stats.unknownModels)
+                      unknownModels: $0.stats.unknownModels, co2Grams: $0.stats.co2Grams)
             },
             exporters: exporters.map {
                 .init(id: "\($0.id)", sentItems: $0.stats.sent, failedItems: $0.stats.failed, retriedRequests: $0.stats.retried)

@@ -11,6 +11,7 @@ final class GenAIStage: Sendable {
     let extractor: LLMCallExtractor
     let prices: PriceTable
     let contentIndex: ContentIndex
+    let emissions: EmissionEstimate
     let stats = GenAIStats()
     /// Receives every extracted call (detection and summaries plug in here).
     let observer: @Sendable (LLMCall, Double?) -> Void
@@ -19,6 +20,7 @@ final class GenAIStage: Sendable {
          contentIndex: ContentIndex = ContentIndex(), observer: @escaping @Sendable (LLMCall, Double?) -> Void = { _, _ in }) {
         self.contentIndex = contentIndex
         self.prices = prices
+        emissions = EmissionEstimate(gramsPer1kTokens: config.co2GramsPer1kTokens)
         self.observer = observer
         extractor = LLMCallExtractor(
             principals: PrincipalResolver(attributes: config.principalAttributes, teamAttribute: config.teamAttribute, directory: directory),
@@ -32,7 +34,7 @@ final class GenAIStage: Sendable {
             ExportTraceRequestView(bytes: raw).forEachSpan { resourceSpans, _, span in
                 guard let call = extractor.extract(span, resource: resourceSpans.resource) else { return }
                 let cost = call.isAggregate ? nil : prices.cost(of: call.usage, model: call.model)
-                stats.record(call, priced: cost != nil)
+                stats.record(call, priced: cost != nil, co2Grams: emissions.grams(for: call.usage))
                 observer(call, cost)
                 let target = span.spliceTarget
                 writer.appendAttribute(to: target, key: "tokenaudit.principal", value: .string(call.principal.id))

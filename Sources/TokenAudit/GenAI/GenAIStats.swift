@@ -7,6 +7,7 @@ public final class GenAIStats: Sendable {
         var calls = 0
         var spansWithProblems = 0
         var unknownModels: [String: Int] = [:]
+        var co2Grams = 0.0
     }
 
     private let state = Mutex(State())
@@ -19,12 +20,15 @@ public final class GenAIStats: Sendable {
     public var calls: Int { state.withLock { $0.calls } }
     /// LLM spans whose attributes could not all be read (counted, still recorded).
     public var spansWithProblems: Int { state.withLock { $0.spansWithProblems } }
+    /// Estimated CO2e of the leaf calls seen, in grams.
+    public var co2Grams: Double { state.withLock { $0.co2Grams } }
     /// Models missing from the price table, with their call counts.
     public var unknownModels: [String: Int] { state.withLock { $0.unknownModels } }
 
-    func record(_ call: LLMCall, priced: Bool) {
+    func record(_ call: LLMCall, priced: Bool, co2Grams: Double) {
         state.withLock { s in
             s.calls += 1
+            if !call.isAggregate { s.co2Grams += co2Grams }
             if !call.problems.isEmpty { s.spansWithProblems += 1 }
             if !priced, call.operation.callsModel, !call.isAggregate { s.unknownModels[call.model ?? "(none)", default: 0] += 1 }
         }

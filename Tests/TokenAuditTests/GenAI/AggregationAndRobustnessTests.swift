@@ -47,6 +47,8 @@ import Testing
             }
         }
         #expect(written == 600, "the agent's own 600 are not added on top")
+        // 600 input + 30 output tokens of leaf calls at the default 0.69 g per 1,000.
+        #expect(abs(stage.stage.stats.co2Grams - 630 * 0.69 / 1000) < 1e-9)
         #expect(costs == 3)
         #expect(principals == 4)
     }
