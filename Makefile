@@ -7,7 +7,7 @@ PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
 REF_OUT      := Sources/CProtobufReference/generated
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev
 
-.PHONY: run test build release proto clean deps
+.PHONY: run test build release proto clean deps bench
 
 ## run: build a release binary if needed, then serve the embedded default config
 run: deps release
@@ -23,6 +23,11 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release --product tokenaudit
+
+## bench: codec and processor vs libprotobuf-c in one run → bench/results/latest.{json,md}
+bench: deps
+	$(SWIFT) build -c release --product tokenaudit-bench
+	.build/release/tokenaudit-bench --output bench/results
 
 ## proto: regenerate the committed libprotobuf-c reference code from proto/
 proto: deps

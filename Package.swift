@@ -71,6 +71,18 @@ let package = Package(
             cSettings: [.headerSearchPath("generated")],
             linkerSettings: [.linkedLibrary("protobuf-c")]
         ),
+        // `make bench`: codec and processor against libprotobuf-c, same run.
+        .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
+        .executableTarget(
+            name: "tokenaudit-bench",
+            dependencies: [
+                "OTLPWire", "TokenAudit", "CProtobufReference", "CAllocationCounter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/TokenAuditBench",
+            swiftSettings: strictSwift
+        ),
         // Fixtures, libprotobuf-c wrappers and request generators shared by the tests.
         .target(
             name: "TestSupport",

@@ -10,91 +10,104 @@
 /// returned, is used.
 public struct ProtoCursor {
     public let bytes: UnsafeRawBufferPointer
-    public private(set) var position: Int
+    @usableFromInline var offset: Int
     public let end: Int
 
+    /// Where the next field starts.
+    @inlinable public var position: Int { offset }
+
     /// A cursor over `range` of `bytes`; the range is clamped to the buffer.
+    @inlinable
     public init(bytes: UnsafeRawBufferPointer, range: Range<Int>) {
         let upper = Swift.min(Swift.max(range.upperBound, 0), bytes.count)
         self.bytes = bytes
-        self.position = Swift.min(Swift.max(range.lowerBound, 0), upper)
+        self.offset = Swift.min(Swift.max(range.lowerBound, 0), upper)
         self.end = upper
     }
 
     /// A cursor over the whole buffer.
+    @inlinable
     public init(bytes: UnsafeRawBufferPointer) {
         self.init(bytes: bytes, range: 0..<bytes.count)
     }
 
-    public var isAtEnd: Bool { position >= end }
+    @inlinable
+    public var isAtEnd: Bool { offset >= end }
 
-    /// The next field, or nil at the end of the message.
+    /// The next field, or nil at the end of the message. Inlinable: every
+    /// view's loop runs it once per field, across the module boundary.
+    @inlinable @inline(__always)
     public mutating func next() throws(WireError) -> WireField? {
-        guard position < end else { return nil }
-        let start = position
+        guard offset < end else { return nil }
+        let start = offset
         let tag = try readVarint()
         let fieldNumber = tag >> 3
         guard fieldNumber != 0, fieldNumber <= 0x1FFF_FFFF else {
             throw WireError(.invalidFieldNumber(fieldNumber), at: start)
         }
-        let rawType = UInt8(truncatingIfNeeded: tag & 7)
-        guard let wireType = WireType(rawValue: rawType) else {
-            throw WireError(.unsupportedWireType(rawType), at: start)
+        let wireType: WireType
+        switch tag & 7 {
+        case 0: wireType = .varint
+        case 1: wireType = .fixed64
+        case 2: wireType = .lengthDelimited
+        case 5: wireType = .fixed32
+        default: throw WireError(.unsupportedWireType(UInt8(truncatingIfNeeded: tag & 7)), at: start)
         }
-        let valueStart = position
+        let valueStart = offset
         let value: UInt64
         let payload: Range<Int>
         switch wireType {
         case .varint:
             value = try readVarint()
-            payload = valueStart..<position
+            payload = valueStart..<offset
         case .fixed64:
-            guard end - position >= 8 else { throw WireError(.truncatedFixed, at: position) }
-            value = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian
-            position += 8
-            payload = valueStart..<position
+            guard end - offset >= 8 else { throw WireError(.truncatedFixed, at: offset) }
+            value = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
+            offset += 8
+            payload = valueStart..<offset
         case .fixed32:
-            guard end - position >= 4 else { throw WireError(.truncatedFixed, at: position) }
-            value = UInt64(bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
-            position += 4
-            payload = valueStart..<position
+            guard end - offset >= 4 else { throw WireError(.truncatedFixed, at: offset) }
+            value = UInt64(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
+            offset += 4
+            payload = valueStart..<offset
         case .lengthDelimited:
             let length = try readVarint()
-            let available = end - position
+            let available = end - offset
             guard length <= UInt64(available) else {
                 throw WireError(.lengthPastEnd(declared: length, available: available), at: valueStart)
             }
             value = length
-            payload = position..<(position + Int(length))
-            position = payload.upperBound
+            payload = offset..<(offset + Int(length))
+            offset = payload.upperBound
         }
         return WireField(
             number: UInt32(truncatingIfNeeded: fieldNumber), wireType: wireType,
             start: start, valueStart: valueStart, value: value, payload: payload)
     }
 
+    @inlinable @inline(__always)
     mutating func readVarint() throws(WireError) -> UInt64 {
         // Fast path: one byte covers every tag of OTLP and most lengths.
-        if position < end {
-            let first = bytes[position]
+        if offset < end {
+            let first = bytes[offset]
             if first < 0x80 {
-                position += 1
+                offset += 1
                 return UInt64(first)
             }
         }
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        var index = position
+        var index = offset
         while index < end, shift < 64 {
             let byte = bytes[index]
             index += 1
             result |= UInt64(byte & 0x7F) << shift
             if byte < 0x80 {
-                position = index
+                offset = index
                 return result
             }
             shift += 7
         }
-        throw WireError(.truncatedVarint, at: position)
+        throw WireError(.truncatedVarint, at: offset)
     }
 }

@@ -55,8 +55,10 @@ public struct SpliceWriter {
     private struct Growth {
         var frame: LengthFrame
         var delta: Int
-        /// The frames enclosing `frame`, innermost first.
-        var parents: [LengthFrame]
+        /// The frames enclosing `frame`, innermost first (fixed fields: no
+        /// array per insertion).
+        var parent: LengthFrame?
+        var grandparent: LengthFrame?
 
         var newLength: UInt64 { UInt64(frame.payload.count + delta) }
         /// Growth as seen by the parent: payload growth plus prefix widening.
@@ -68,11 +70,13 @@ public struct SpliceWriter {
     /// Accumulates `delta` into the growth of `frame`, merging with the last
     /// entry when it is the same frame (insertions arrive in wire order, so a
     /// frame's contributions are contiguous).
-    private static func add(_ delta: Int, to frame: LengthFrame, parents: [LengthFrame], in growths: inout [Growth]) {
+    private static func add(
+        _ delta: Int, to frame: LengthFrame, parent: LengthFrame?, grandparent: LengthFrame?, in growths: inout [Growth]
+    ) {
         if let last = growths.indices.last, growths[last].frame.prefixStart == frame.prefixStart {
             growths[last].delta += delta
         } else {
-            growths.append(Growth(frame: frame, delta: delta, parents: parents))
+            growths.append(Growth(frame: frame, delta: delta, parent: parent, grandparent: grandparent))
         }
     }
 
@@ -80,10 +84,19 @@ public struct SpliceWriter {
     private static func outward(_ growths: [Growth]) -> [Growth] {
         var result: [Growth] = []
         for growth in growths {
-            guard let parent = growth.parents.first else { continue }
-            add(growth.outwardDelta, to: parent, parents: Array(growth.parents.dropFirst()), in: &result)
+            guard let parent = growth.parent else { continue }
+            add(growth.outwardDelta, to: parent, parent: growth.grandparent, grandparent: nil, in: &result)
         }
         return result
+    }
+
+    private static func writeVarint(_ value: UInt64, into out: inout ByteBuffer) {
+        var v = value
+        while v >= 0x80 {
+            out.writeInteger(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        out.writeInteger(UInt8(v))
     }
 
     /// Writes `source` with every pending insertion applied into `out`.
@@ -100,7 +113,7 @@ public struct SpliceWriter {
         var inner: [Growth] = []
         for insertion in ordered {
             let t = insertion.target
-            Self.add(insertion.bytes.count, to: t.inner, parents: [t.middle, t.outer], in: &inner)
+            Self.add(insertion.bytes.count, to: t.inner, parent: t.middle, grandparent: t.outer, in: &inner)
         }
         let middle = Self.outward(inner)
         let outer = Self.outward(middle)
@@ -121,14 +134,11 @@ public struct SpliceWriter {
         let growth = outer.reduce(0) { $0 + $1.outwardDelta }
         out.reserveCapacity(out.writerIndex + source.count + max(growth, 0))
         var copied = 0
-        var prefix = ProtoWriter(reservingCapacity: 10)
         additions.bytes.withUnsafeBytes { added in
             for event in events {
                 out.writeBytes(UnsafeRawBufferPointer(rebasing: source[copied..<event.position]))
                 if let length = event.prefix {
-                    prefix = ProtoWriter(reservingCapacity: 10)
-                    prefix.varint(length)
-                    out.writeBytes(prefix.bytes)
+                    Self.writeVarint(length, into: &out)
                 } else {
                     out.writeBytes(UnsafeRawBufferPointer(rebasing: added[event.additions]))
                 }

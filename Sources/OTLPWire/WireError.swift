@@ -34,6 +34,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Dotted field path from the request root, empty at the root.
     public var path: String
 
+    @inlinable
     public init(_ kind: Kind, at offset: Int, path: String = "") {
         self.kind = kind
         self.offset = offset

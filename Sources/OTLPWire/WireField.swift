@@ -16,11 +16,23 @@ public struct WireField: Sendable {
     /// For length-delimited fields the payload; for the others the value bytes.
     public var payload: Range<Int>
 
+    @inlinable
+    public init(number: UInt32, wireType: WireType, start: Int, valueStart: Int, value: UInt64, payload: Range<Int>) {
+        self.number = number
+        self.wireType = wireType
+        self.start = start
+        self.valueStart = valueStart
+        self.value = value
+        self.payload = payload
+    }
+
     /// The whole field, tag included.
+    @inlinable
     public var extent: Range<Int> { start..<payload.upperBound }
 
     /// The frame of a length-delimited field, for splicing into it. The
     /// prefix is taken as it was sent (protobuf allows non-minimal varints).
+    @inlinable
     public var frame: LengthFrame { LengthFrame(prefixStart: valueStart, payload: payload) }
 }
 
@@ -30,6 +42,7 @@ public struct LengthFrame: Hashable, Sendable {
     public var prefixStart: Int
     public var payload: Range<Int>
 
+    @inlinable
     public init(prefixStart: Int, payload: Range<Int>) {
         self.prefixStart = prefixStart
         self.payload = payload

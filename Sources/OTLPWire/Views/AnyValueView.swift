@@ -5,6 +5,7 @@ public struct KeyValueView: WireMessageView {
     /// Nil when the pair has no value on the wire.
     public let value: AnyValueView?
 
+    @inlinable
     public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
         self.frame = frame
         var key = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
@@ -39,6 +40,7 @@ public struct AnyValueView: WireMessageView {
 
     public let value: Value
 
+    @inlinable
     public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
         var value = Value.empty
         var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
@@ -60,22 +62,26 @@ public struct AnyValueView: WireMessageView {
     }
 
     /// The string member, if that is the one set.
+    @inlinable
     public var stringValue: WireString? {
         if case .string(let s) = value { return s }
         return nil
     }
 
     /// The int member, if that is the one set.
+    @inlinable
     public var intValue: Int64? {
         if case .int(let i) = value { return i }
         return nil
     }
 
+    @inlinable
     public var doubleValue: Double? {
         if case .double(let d) = value { return d }
         return nil
     }
 
+    @inlinable
     public var boolValue: Bool? {
         if case .bool(let b) = value { return b }
         return nil

@@ -16,6 +16,7 @@ public struct RepeatedMessages<Element: WireMessageView>: Sequence {
     public let fieldNumber: UInt32
     public let context: Element.Context
 
+    @inlinable
     public init(bytes: UnsafeRawBufferPointer, range: Range<Int>, fieldNumber: UInt32, context: Element.Context) {
         self.bytes = bytes
         self.range = range
@@ -24,10 +25,18 @@ public struct RepeatedMessages<Element: WireMessageView>: Sequence {
     }
 
     public struct Iterator: IteratorProtocol {
-        var cursor: ProtoCursor
-        let fieldNumber: UInt32
-        let context: Element.Context
+        @usableFromInline var cursor: ProtoCursor
+        @usableFromInline let fieldNumber: UInt32
+        @usableFromInline let context: Element.Context
 
+        @inlinable
+        init(cursor: ProtoCursor, fieldNumber: UInt32, context: Element.Context) {
+            self.cursor = cursor
+            self.fieldNumber = fieldNumber
+            self.context = context
+        }
+
+        @inlinable
         public mutating func next() -> Element? {
             while let field = try? cursor.next() {
                 if field.number == fieldNumber, field.wireType == .lengthDelimited {
@@ -38,12 +47,14 @@ public struct RepeatedMessages<Element: WireMessageView>: Sequence {
         }
     }
 
+    @inlinable
     public func makeIterator() -> Iterator {
         Iterator(cursor: ProtoCursor(bytes: bytes, range: range), fieldNumber: fieldNumber, context: context)
     }
 }
 
 extension RepeatedMessages where Element.Context == Void {
+    @inlinable
     public init(bytes: UnsafeRawBufferPointer, range: Range<Int>, fieldNumber: UInt32) {
         self.init(bytes: bytes, range: range, fieldNumber: fieldNumber, context: ())
     }
@@ -78,6 +89,7 @@ public struct RepeatedStrings: Sequence {
 /// comparison beats building any index.
 extension RepeatedMessages where Element == KeyValueView {
     /// The value of the first attribute named `key`, if any.
+    @inlinable
     public subscript(key: StaticString) -> AnyValueView? {
         for pair in self where pair.key.equals(key) { return pair.value }
         return nil

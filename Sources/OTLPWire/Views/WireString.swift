@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A string or bytes field as a slice of the wire buffer (not Sendable: it
 /// borrows the buffer and lives no longer than it): comparing it costs
 /// no allocation; `string` materialises it when a copy is really needed.
@@ -5,6 +11,7 @@ public struct WireString: CustomStringConvertible {
     public let bytes: UnsafeRawBufferPointer
     public let range: Range<Int>
 
+    @inlinable
     public init(bytes: UnsafeRawBufferPointer, range: Range<Int>) {
         self.bytes = bytes
         self.range = range
@@ -29,8 +36,14 @@ public struct WireString: CustomStringConvertible {
 
     public var description: String { string }
 
+    /// Length first: most keys differ in length, and those never touch the bytes.
+    @inlinable
     public func equals(_ other: StaticString) -> Bool {
-        other.withUTF8Buffer { equals(UnsafeRawBufferPointer($0)) }
+        guard other.utf8CodeUnitCount == range.count else { return false }
+        guard other.hasPointerRepresentation, let base = bytes.baseAddress else {
+            return other.withUTF8Buffer { equals(UnsafeRawBufferPointer($0)) }
+        }
+        return WireString.bytesEqual(base + range.lowerBound, UnsafeRawPointer(other.utf8Start), range.count)
     }
 
     public func equals(_ other: UnsafeRawBufferPointer) -> Bool {
@@ -38,8 +51,14 @@ public struct WireString: CustomStringConvertible {
         return rawBytes.elementsEqual(other)
     }
 
+    @inlinable
     public func hasPrefix(_ prefix: StaticString) -> Bool {
-        prefix.withUTF8Buffer { p in
+        let length = prefix.utf8CodeUnitCount
+        guard length <= range.count else { return false }
+        if prefix.hasPointerRepresentation, let base = bytes.baseAddress {
+            return WireString.bytesEqual(base + range.lowerBound, UnsafeRawPointer(prefix.utf8Start), length)
+        }
+        return prefix.withUTF8Buffer { p in
             guard p.count <= count else { return false }
             return UnsafeRawBufferPointer(rebasing: rawBytes[0..<p.count]).elementsEqual(UnsafeRawBufferPointer(p))
         }
@@ -55,6 +74,14 @@ public struct WireString: CustomStringConvertible {
             out.append(digits[Int(byte & 0xF)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension WireString {
+    /// Reached only once lengths match, so the call is off the common path.
+    @usableFromInline
+    static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+        memcmp(a, b, count) == 0
     }
 }
 

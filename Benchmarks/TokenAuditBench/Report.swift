@@ -1,0 +1,72 @@
+import Foundation
+
+enum Report {
+    static func line(_ r: Harness.Result) -> String {
+        let ratio = r.ratioToBaseline.map { String(format: "%6.2f×", $0) } ?? "      "
+        let name = r.workload.padding(toLength: 46, withPad: " ", startingAt: 0)
+        return String(format: "  %@ %12.0f spans/s  %@  spread p10–p90 %5.1f%%  %6.2f allocs/span",
+                      name as NSString, r.spansPerSecond, ratio as NSString,
+                      (r.p90Nanoseconds - r.p10Nanoseconds) / r.medianNanoseconds * 100, r.allocationsPerSpan)
+    }
+
+    static func machine() -> [String: String] {
+        var info: [String: String] = ["cores": "\(ProcessInfo.processInfo.activeProcessorCount)"]
+        if let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            .split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+            info["cpu"] = cpu.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        info["memory_gib"] = String(format: "%.0f", Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824)
+        #if DEBUG
+        info["build"] = "debug (numbers are not representative; use make bench)"
+        #else
+        info["build"] = "release"
+        #endif
+        return info
+    }
+
+    static func commit(_ root: URL) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = ["-C", root.path, "rev-parse", "--short", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return "unknown" }
+        process.waitUntilExit()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    struct Document: Codable {
+        var date: String
+        var commit: String
+        var machine: [String: String]
+        var baseline: String
+        var results: [Harness.Result]
+    }
+
+    static func write(_ results: [Harness.Result], to folder: String, root: URL) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let document = Document(
+            date: ISO8601DateFormatter().string(from: Date()), commit: commit(root), machine: machine(),
+            baseline: TokenAuditBench.baseline, results: results)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(document).write(to: URL(fileURLWithPath: "\(folder)/latest.json"))
+
+        var md = "# tokenaudit benchmarks\n\n"
+        md += "Commit `\(document.commit)`, \(document.date). Machine: \(document.machine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")).\n\n"
+        md += "Ratios are against **\(document.baseline)** on the same payload in the same run (higher is faster). "
+        md += "Spread is the 10th–90th percentile range of per-iteration times relative to the median.\n"
+        var payload = ""
+        for r in results {
+            if r.payload != payload {
+                payload = r.payload
+                md += "\n## \(payload)\n\n| workload | spans/s (median) | ratio | spread | allocations/span | iterations |\n|---|---:|---:|---:|---:|---:|\n"
+            }
+            md += String(format: "| %@ | %.0f | %.2f× | %.1f%% | %.2f | %d |\n", r.workload as NSString, r.spansPerSecond,
+                          r.ratioToBaseline ?? 0, (r.p90Nanoseconds - r.p10Nanoseconds) / r.medianNanoseconds * 100,
+                          r.allocationsPerSpan, r.iterations)
+        }
+        try md.write(toFile: "\(folder)/latest.md", atomically: true, encoding: .utf8)
+    }
+}

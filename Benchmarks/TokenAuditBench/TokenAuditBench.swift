@@ -1,0 +1,120 @@
+import CProtobufReference
+import Foundation
+import Logging
+import NIOCore
+import OTLPWire
+import TokenAudit
+
+/// `make bench`: the codec and the processor against libprotobuf-c unpack +
+/// pack, measured in the same run on the same payloads; results as ratios,
+/// written to bench/results/ as JSON and Markdown with the machine and commit.
+@main
+struct TokenAuditBench {
+    static let baseline = "libprotobuf-c unpack+pack"
+
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        let output = arguments.firstIndex(of: "--output").map { arguments[$0 + 1] } ?? "bench/results"
+        let quick = arguments.contains("--quick")
+        // `--only TEXT`: run just the workloads (and payloads) whose name contains TEXT, for profiling.
+        let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
+        var harness = Harness()
+        if quick {
+            harness.minIterations = 3
+            harness.minSeconds = 0.05
+            harness.warmup = 1
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let fixtures = root.deletingLastPathComponent().appendingPathComponent("shared/fixtures/real-instrumentation")
+
+        var payloads = [
+            Payloads.reference(name: "reference: 1,000 spans × 512 B, all LLM"),
+            Payloads.reference(llmShare: 0.05, name: "reference: 1,000 spans × 512 B, 5% LLM"),
+            Payloads.reference(spans: 8000, name: "4 MiB: 8,000 spans × 512 B, all LLM"),
+        ]
+        if let fixture = try? Payloads.fixture(spans: 1000, fixturesRoot: fixtures) { payloads.insert(fixture, at: 1) }
+
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let processor = try TokenAuditProcessor(id: ComponentID("tokenaudit"), config: TokenAuditProcessorConfig())
+
+        var results: [Harness.Result] = []
+        for payload in payloads {
+            let spanBytes = payload.bytes.count / max(1, payload.spans)
+            print("\n\(payload.name) — \(payload.bytes.count) bytes, \(payload.spans) spans, ~\(spanBytes) B/span")
+            var rows: [Harness.Result] = []
+            var output = [UInt8](repeating: 0, count: payload.bytes.count * 2 + 1024)
+            func selected(_ name: String) -> Bool { only.map { name.contains($0) || payload.name.contains($0) } ?? true }
+            rows.append(await harness.measure(baseline, payload) {
+                payload.bytes.withUnsafeBufferPointer { input in
+                    output.withUnsafeMutableBufferPointer { out in
+                        ta_ref_roundtrip(TA_REF_EXPORT_TRACE_REQUEST, input.baseAddress, input.count, out.baseAddress, out.count)
+                    }
+                }
+            })
+            if selected("byte scan") {
+                rows.append(await harness.measure("byte scan (memory ceiling)", payload) { Workloads.byteScan(payload.bytes) })
+            }
+            if selected("validate") {
+                rows.append(await harness.measure("OTLPWire validate", payload) { Workloads.validate(payload.bytes) })
+            }
+            if selected("walk") {
+                rows.append(await harness.measure("OTLPWire walk + read gen_ai + splice 1 attr", payload) { Workloads.walkReadSplice(payload.bytes) })
+            }
+            let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
+            if selected("processor") {
+                rows.append(await harness.measure("tokenaudit processor (extract + enrich)", payload) {
+                    await processor.process(batch).request.readableBytes
+                })
+            }
+            let base = rows[0].medianNanoseconds
+            for index in rows.indices { rows[index].ratioToBaseline = base / rows[index].medianNanoseconds }
+            for row in rows { print(Report.line(row)) }
+            results += rows
+        }
+        try Report.write(results, to: output, root: root)
+        print("\nwrote \(output)/latest.json and \(output)/latest.md")
+    }
+}
+
+enum Workloads {
+    static func byteScan(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { raw in
+            var sum: UInt64 = 0
+            var i = 0
+            while i + 8 <= raw.count {
+                sum &+= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            return Int(truncatingIfNeeded: sum)
+        }
+    }
+
+    static func validate(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { raw in
+            (try? OTLPValidator.validate(raw, as: OTLPSchema.exportTraceRequest)) == nil ? 0 : raw.count
+        }
+    }
+
+    /// The issue 7 codec target: every span walked, its gen_ai usage and
+    /// model read, one attribute spliced in, the request re-emitted.
+    static func walkReadSplice(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { raw in
+            var writer = SpliceWriter()
+            var sum = 0
+            ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in
+                for pair in span.attributes {
+                    if pair.key.equals("gen_ai.usage.input_tokens") || pair.key.equals("gen_ai.usage.output_tokens") {
+                        sum &+= Int(pair.value?.intValue ?? 0)
+                    } else if pair.key.equals("gen_ai.request.model") {
+                        sum &+= pair.value?.stringValue?.count ?? 0
+                    }
+                }
+                writer.appendAttribute(to: span.spliceTarget, key: "tokenaudit.verdict", value: .string("genuine"))
+            }
+            var out = ByteBuffer()
+            writer.write(raw, into: &out)
+            return sum &+ out.readableBytes
+        }
+    }
+}
