@@ -107,16 +107,11 @@ public final class Daemon: Sendable {
     /// unserved; called once before the group runs.
     public func prepare() throws {
         try RotatingFileWriter.createParentDirectories(of: config.service.storagePath + "/")
-        for (id, receiver) in config.receivers.sorted(by: { $0.key < $1.key }) {
-            guard case .otlp(let otlp) = receiver, let grpc = otlp.grpc, receivers[id] != nil else { continue }
-            logger.warning("OTLP/gRPC is not served by this version yet; use OTLP/HTTP", metadata: [
-                "receiver": "\(id)", "ignored_endpoint": "\(grpc.endpoint)",
-            ])
-        }
         for (id, receiver) in receivers.sorted(by: { $0.key < $1.key }) {
-            if let http = receiver.config.http, !http.endpoint.isLoopback {
+            let endpoints = [receiver.config.http?.endpoint, receiver.config.grpc?.endpoint].compactMap { $0 }
+            for endpoint in endpoints where !endpoint.isLoopback {
                 logger.notice("receiver listens beyond loopback; anyone who can reach it can send data", metadata: [
-                    "receiver": "\(id)", "endpoint": "\(http.endpoint)",
+                    "receiver": "\(id)", "endpoint": "\(endpoint)",
                 ])
             }
         }

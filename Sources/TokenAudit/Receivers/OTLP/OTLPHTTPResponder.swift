@@ -20,24 +20,24 @@ struct OTLPHTTPResponder: HTTPResponder {
         case config.tracesURLPath: signal = .traces
         case config.logsURLPath: signal = .logs
         default:
-            return failure(OTLPHTTPFailure(status: .notFound, code: .notFound,
+            return failure(OTLPRefusal(status: .notFound, code: .notFound,
                                            message: "no OTLP endpoint at \(request.uri.path)"), mediaType: nil)
         }
         let mediaType = OTLPMediaType(contentType: request.headers[.contentType])
         guard request.method == .post else {
-            var refusal = OTLPHTTPFailure(status: .methodNotAllowed, code: .unimplemented,
+            var refusal = OTLPRefusal(status: .methodNotAllowed, code: .unimplemented,
                                           message: "\(request.method) is not allowed on \(request.uri.path); use POST")
             refusal.extraHeaders[.allow] = "POST"
             return failure(refusal, mediaType: mediaType)
         }
         guard let mediaType else {
             let given = request.headers[.contentType] ?? "none"
-            return failure(OTLPHTTPFailure(
+            return failure(OTLPRefusal(
                 status: .unsupportedMediaType, code: .invalidArgument,
                 message: "unsupported Content-Type '\(given)' (use application/x-protobuf or application/json)"), mediaType: nil)
         }
         guard let pipelines = consumers[signal], !pipelines.isEmpty else {
-            return failure(OTLPHTTPFailure(status: .notFound, code: .notFound,
+            return failure(OTLPRefusal(status: .notFound, code: .notFound,
                                            message: "no \(signal) pipeline is configured for this receiver"), mediaType: mediaType)
         }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > config.maxRequestBodySize {
@@ -53,23 +53,10 @@ struct OTLPHTTPResponder: HTTPResponder {
         do {
             let batch = try OTLPRequestDecoder(maxBodySize: config.maxRequestBodySize)
                 .decode(body, signal: signal, mediaType: mediaType, contentEncoding: request.headers[.contentEncoding])
-            if batch.itemCount > 0 { try admit(batch, to: pipelines) }
+            if batch.itemCount > 0 { try PipelineAdmission.admit(batch, to: pipelines, retryAfter: config.retryAfter) }
             return success(mediaType)
         } catch {
             return failure(error, mediaType: mediaType)
-        }
-    }
-
-    private func admit(_ batch: TelemetryBatch, to pipelines: [Pipeline]) throws(OTLPHTTPFailure) {
-        for pipeline in pipelines {
-            switch pipeline.accept(batch) {
-            case .accepted:
-                continue
-            case .full:
-                throw .unavailable("pipeline \(pipeline.id) is full; retry later", retryAfter: config.retryAfter)
-            case .closed:
-                throw .unavailable("tokenaudit is shutting down; retry later", retryAfter: config.retryAfter)
-            }
         }
     }
 
@@ -79,7 +66,7 @@ struct OTLPHTTPResponder: HTTPResponder {
         return Response(status: .ok, headers: [.contentType: mediaType.contentType], body: .init(byteBuffer: body))
     }
 
-    private func failure(_ failure: OTLPHTTPFailure, mediaType: OTLPMediaType?) -> Response {
+    private func failure(_ failure: OTLPRefusal, mediaType: OTLPMediaType?) -> Response {
         if failure.status.code >= 500 || failure.status == .contentTooLarge {
             logger.warning("refused OTLP request", metadata: ["status": "\(failure.status.code)", "reason": "\(failure.message)"])
         } else {

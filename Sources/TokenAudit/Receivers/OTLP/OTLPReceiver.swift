@@ -3,13 +3,13 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// The `otlp` receiver: builds the OTLP/HTTP server for a configuration and
-/// the pipelines it feeds. (OTLP/gRPC arrives with its own issue; a `grpc`
-/// protocol in the config is accepted and reported at start as not served.)
+/// The `otlp` receiver: builds the OTLP/HTTP and OTLP/gRPC servers for a
+/// configuration and the pipelines they feed.
 public struct OTLPReceiver: Sendable {
     public let id: ComponentID
     public let config: OTLPReceiverConfig
     public let httpAddress = BoundAddress()
+    public let grpcAddress = BoundAddress()
     let consumers: [Signal: [Pipeline]]
     let logger: Logger
 
@@ -22,7 +22,12 @@ public struct OTLPReceiver: Sendable {
 
     /// The services this receiver runs (one per served protocol).
     func services() -> [any Service] {
-        guard let http = config.http else { return [] }
+        var services: [any Service] = []
+        if let grpc = config.grpc {
+            services.append(OTLPGRPCServer(
+                config: grpc, consumers: consumers, address: grpcAddress, logger: self.logger.with(metadata: "receiver", "\(id)")))
+        }
+        guard let http = config.http else { return services }
         let logger = self.logger.with(metadata: "receiver", "\(id)")
         let responder = OTLPHTTPResponder(config: http, consumers: consumers, logger: logger)
         let address = httpAddress
@@ -35,6 +40,6 @@ public struct OTLPReceiver: Sendable {
                 logger.info("OTLP/HTTP receiver listening", metadata: ["address": "\(http.endpoint.host):\(port)"])
             },
             logger: logger)
-        return [app]
+        return services + [app]
     }
 }

@@ -1,4 +1,4 @@
-/// `receivers.otlp`: OTLP over HTTP (and, from a later release, gRPC).
+/// `receivers.otlp`: OTLP over HTTP and gRPC.
 public struct OTLPReceiverConfig: Sendable, Equatable {
     public struct HTTP: Sendable, Equatable {
         public var endpoint = Endpoint(host: "127.0.0.1", port: 4318)
@@ -16,6 +16,11 @@ public struct OTLPReceiverConfig: Sendable, Equatable {
 
     public struct GRPC: Sendable, Equatable {
         public var endpoint = Endpoint(host: "127.0.0.1", port: 4317)
+        /// Largest request message accepted, after decompression (the
+        /// Collector's default); past it: RESOURCE_EXHAUSTED.
+        public var maxRecvMsgSizeMiB = 4
+        /// Sent as a `RetryInfo` delay with UNAVAILABLE when the pipeline is full.
+        public var retryAfter: Duration = .seconds(1)
 
         public init(endpoint: Endpoint = Endpoint(host: "127.0.0.1", port: 4317)) {
             self.endpoint = endpoint
@@ -49,8 +54,11 @@ public struct OTLPReceiverConfig: Sendable, Equatable {
         }
         if protocols.has("grpc") {
             var g = protocols.mapping("grpc")
-            grpc = GRPC(endpoint: g.endpoint("endpoint", default: GRPC().endpoint))
+            var grpc = GRPC(endpoint: g.endpoint("endpoint", default: GRPC().endpoint))
+            grpc.maxRecvMsgSizeMiB = g.int("max_recv_msg_size_mib", default: grpc.maxRecvMsgSizeMiB, range: 1...1024)
+            grpc.retryAfter = g.duration("retry_after", default: grpc.retryAfter)
             g.finish()
+            self.grpc = grpc
         }
         if http == nil, grpc == nil {
             protocols.report("", "at least one of http or grpc must be configured")

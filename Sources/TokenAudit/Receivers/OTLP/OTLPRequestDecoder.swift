@@ -10,7 +10,7 @@ struct OTLPRequestDecoder: Sendable {
 
     func decode(
         _ body: ByteBuffer, signal: Signal, mediaType: OTLPMediaType, contentEncoding: String?
-    ) throws(OTLPHTTPFailure) -> TelemetryBatch {
+    ) throws(OTLPRefusal) -> TelemetryBatch {
         var body = body
         switch contentEncoding?.trimmingCharacters(in: .whitespaces).lowercased() {
         case nil, "", "identity":
@@ -18,7 +18,7 @@ struct OTLPRequestDecoder: Sendable {
         case "gzip", "x-gzip":
             body = try gunzip(body)
         case let other?:
-            throw OTLPHTTPFailure(
+            throw OTLPRefusal(
                 status: .unsupportedMediaType, code: .invalidArgument,
                 message: "unsupported Content-Encoding '\(other)' (supported: gzip, identity)")
         }
@@ -52,7 +52,7 @@ struct OTLPRequestDecoder: Sendable {
         return TelemetryBatch(signal: signal, request: protobuf, itemCount: count)
     }
 
-    private func gunzip(_ body: ByteBuffer) throws(OTLPHTTPFailure) -> ByteBuffer {
+    private func gunzip(_ body: ByteBuffer) throws(OTLPRefusal) -> ByteBuffer {
         var compressed = body
         do {
             return try compressed.decompress(with: .gzip(), maxSize: maxBodySize)

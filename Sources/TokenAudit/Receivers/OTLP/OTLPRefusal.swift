@@ -29,15 +29,17 @@ enum OTLPMediaType: Sendable {
 /// `google.rpc.Code` values used in OTLP error bodies.
 enum RPCCode: Int32, Sendable {
     case invalidArgument = 3
+    case deadlineExceeded = 4
     case notFound = 5
     case resourceExhausted = 8
     case unimplemented = 12
     case unavailable = 14
 }
 
-/// A refused OTLP/HTTP request: the status, the `google.rpc.Status` code and
-/// a message that says what was wrong.
-struct OTLPHTTPFailure: Error, Sendable {
+/// A refused OTLP request, for either protocol: the HTTP status, the
+/// `google.rpc` code (also the gRPC status) and a message that says what was
+/// wrong.
+struct OTLPRefusal: Error, Sendable {
     var status: HTTPResponse.Status
     var code: RPCCode
     var message: String
@@ -45,18 +47,18 @@ struct OTLPHTTPFailure: Error, Sendable {
     var retryAfter: Duration?
     var extraHeaders: HTTPFields = [:]
 
-    static func badRequest(_ message: String) -> OTLPHTTPFailure {
-        OTLPHTTPFailure(status: .badRequest, code: .invalidArgument, message: message)
+    static func badRequest(_ message: String) -> OTLPRefusal {
+        OTLPRefusal(status: .badRequest, code: .invalidArgument, message: message)
     }
 
-    static func tooLarge(limit: Int, decompressed: Bool) -> OTLPHTTPFailure {
-        OTLPHTTPFailure(
+    static func tooLarge(limit: Int, decompressed: Bool) -> OTLPRefusal {
+        OTLPRefusal(
             status: .contentTooLarge, code: .resourceExhausted,
             message: "request body \(decompressed ? "after decompression " : "")exceeds the limit of \(limit) bytes")
     }
 
-    static func unavailable(_ message: String, retryAfter: Duration) -> OTLPHTTPFailure {
-        OTLPHTTPFailure(status: .serviceUnavailable, code: .unavailable, message: message, retryAfter: retryAfter)
+    static func unavailable(_ message: String, retryAfter: Duration) -> OTLPRefusal {
+        OTLPRefusal(status: .serviceUnavailable, code: .unavailable, message: message, retryAfter: retryAfter)
     }
 
     /// The body: a `google.rpc.Status` in `mediaType`, or plain text when the
