@@ -13,6 +13,7 @@ public struct TokenAuditConfig: Sendable {
     public enum Exporter: Sendable, Equatable {
         case file(FileExporterConfig)
         case otlpHTTP(OTLPHTTPExporterConfig)
+        case otlpGRPC(OTLPGRPCExporterConfig)
     }
 
     public var receivers: [ComponentID: Receiver] = [:]
@@ -57,7 +58,8 @@ public struct TokenAuditConfig: Sendable {
         exporters = Self.components(in: &top, "exporters", [
             "file": { .file(FileExporterConfig(&$0)) },
             "otlp_http": { .otlpHTTP(OTLPHTTPExporterConfig(&$0)) },
-        ], unavailable: ["otlp_grpc": "the otlp_grpc exporter is not available in this version; use otlp_http"])
+            "otlp_grpc": { .otlpGRPC(OTLPGRPCExporterConfig(&$0)) },
+        ])
         var serviceMap = top.mapping("service")
         readService(&serviceMap)
         serviceMap.finish()

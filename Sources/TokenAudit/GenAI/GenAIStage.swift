@@ -7,6 +7,7 @@ import OTLPWire
 /// `tokenaudit.tokens.input` / `.output` and `tokenaudit.cost.usd` (aggregate
 /// spans do not, so that summing them over a trace counts each token once).
 /// Log records feed the content index that spans are matched against.
+/// Spans an upstream tokenaudit already annotated are counted, not annotated twice.
 final class GenAIStage: Sendable {
     let extractor: LLMCallExtractor
     let prices: PriceTable
@@ -36,6 +37,9 @@ final class GenAIStage: Sendable {
                 let cost = call.isAggregate ? nil : prices.cost(of: call.usage, model: call.model)
                 stats.record(call, priced: cost != nil, co2Grams: emissions.grams(for: call.usage))
                 observer(call, cost)
+                // Idempotent across chained instances: an upstream tokenaudit
+                // already annotated this span, and keys must not repeat.
+                guard span.attributes["tokenaudit.principal"] == nil else { return }
                 let target = span.spliceTarget
                 writer.appendAttribute(to: target, key: "tokenaudit.principal", value: .string(call.principal.id))
                 if let team = call.team { writer.appendAttribute(to: target, key: "tokenaudit.team", value: .string(team)) }

@@ -37,6 +37,7 @@ public final class Daemon: Sendable {
             switch exporter {
             case .file(let c): exporters[id] = FileExporter(id: id, config: c, logger: logger)
             case .otlpHTTP(let c): exporters[id] = OTLPHTTPExporter(id: id, config: c, logger: logger)
+            case .otlpGRPC(let c): exporters[id] = OTLPGRPCExporter(id: id, config: c, logger: logger)
             }
         }
         self.exporters = exporters

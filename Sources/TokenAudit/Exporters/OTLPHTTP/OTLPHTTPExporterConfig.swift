@@ -1,15 +1,7 @@
 /// `exporters.otlp_http`: forwards OTLP/HTTP protobuf to another collector or
 /// backend, with the Collector's retry and queue settings.
 public struct OTLPHTTPExporterConfig: Sendable, Equatable {
-    public struct Retry: Sendable, Equatable {
-        public var enabled = true
-        public var initialInterval: Duration = .seconds(5)
-        public var maxInterval: Duration = .seconds(30)
-        /// Give up on a batch after retrying this long; 0 retries forever.
-        public var maxElapsedTime: Duration = .seconds(300)
-        public var multiplier = 1.5
-        public var randomizationFactor = 0.5
-    }
+    public typealias Retry = RetryConfig
 
     /// Base URL; `/v1/traces` and `/v1/logs` are appended.
     public var endpoint = "http://127.0.0.1:14318"
@@ -61,15 +53,7 @@ public struct OTLPHTTPExporterConfig: Sendable, Equatable {
         }
         timeout = m.duration("timeout", default: timeout)
         var r = m.mapping("retry_on_failure")
-        retry.enabled = r.bool("enabled", default: retry.enabled)
-        retry.initialInterval = r.duration("initial_interval", default: retry.initialInterval)
-        retry.maxInterval = r.duration("max_interval", default: retry.maxInterval)
-        retry.maxElapsedTime = r.duration("max_elapsed_time", default: retry.maxElapsedTime)
-        retry.multiplier = r.double("multiplier", default: retry.multiplier, range: 1...10)
-        retry.randomizationFactor = r.double("randomization_factor", default: retry.randomizationFactor, range: 0...1)
-        if retry.maxInterval < retry.initialInterval {
-            r.report("max_interval", "must not be shorter than initial_interval")
-        }
+        retry = RetryConfig(&r)
         r.finish()
         var q = m.mapping("sending_queue")
         queueSize = q.int("queue_size", default: queueSize, range: 1...1_000_000)

@@ -5,7 +5,7 @@ import Foundation
 /// jitter, honouring `Retry-After`; anything else, and any partial success,
 /// is final.
 struct ExportRetryPolicy: Sendable {
-    var config: OTLPHTTPExporterConfig.Retry
+    var config: RetryConfig
 
     static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 

@@ -1,0 +1,122 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+public import Logging
+import NIOCore
+import OTLPWire
+import ServiceLifecycle
+
+/// The `otlp_grpc` exporter: calls `TraceService/Export` / `LogsService/Export`
+/// on the backend with the raw request bytes, behind a bounded queue,
+/// retrying by the OTLP rules for gRPC: only transient codes, and
+/// RESOURCE_EXHAUSTED only when the server sent a `RetryInfo`.
+public final class OTLPGRPCExporter: TelemetryExporter {
+    public let id: ComponentID
+    public let config: OTLPGRPCExporterConfig
+    public let stats: ExporterStats
+    private let queue: BatchQueue
+    private let delivery: ExportDelivery
+    private let logger: Logger
+
+    public init(id: ComponentID, config: OTLPGRPCExporterConfig, logger: Logger) {
+        self.id = id
+        self.config = config
+        self.stats = ExporterStats(exporter: id)
+        self.queue = BatchQueue(maxCount: config.queueSize, maxBytes: 512 << 20)
+        self.logger = logger.with(metadata: "exporter", "\(id)")
+        self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
+    }
+
+    public func export(_ batch: TelemetryBatch) async -> Bool {
+        await queue.push(batch)
+    }
+
+    public func run() async throws {
+        logger.info("exporting OTLP/gRPC", metadata: ["endpoint": "\(config.endpoint)"])
+        let transport = try HTTP2ClientTransport.Posix(
+            target: .ipv4(address: config.endpoint.host == "localhost" ? "127.0.0.1" : config.endpoint.host, port: config.endpoint.port),
+            transportSecurity: .plaintext,
+            config: .defaults { $0.compression.enabledAlgorithms = .all })
+        let client = GRPCClient(transport: transport)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await client.runConnections() }
+            await withGracefulShutdownHandler {
+                while let batch = await queue.next() {
+                    await delivery.deliver(batch) { await send(batch, client: client) }
+                }
+            } onGracefulShutdown: {
+                self.queue.finish()
+            }
+            client.beginGracefulShutdown()
+        }
+    }
+
+    private func send(_ batch: TelemetryBatch, client: GRPCClient<HTTP2ClientTransport.Posix>) async -> ExportAttempt {
+        var options = CallOptions.defaults
+        options.timeout = config.timeout
+        if config.compression == .gzip { options.compression = .gzip }
+        var metadata = Metadata()
+        for (key, value) in config.headers.sorted(by: { $0.key < $1.key }) { metadata.addString(value, forKey: key.lowercased()) }
+        do {
+            return try await client.unary(
+                request: ClientRequest(message: batch.request, metadata: metadata),
+                descriptor: OTLPGRPCServer.method(batch.signal),
+                serializer: RawBytesCodec(), deserializer: RawBytesCodec(), options: options
+            ) { response in
+                let partial = ExportDelivery.partialSuccess(try response.message)
+                return .delivered(rejected: partial.rejected, message: partial.message)
+            }
+        } catch let error as RPCError {
+            return Self.attempt(for: error)
+        } catch {
+            return .retryable(reason: "\(error)", retryAfter: nil)
+        }
+    }
+
+    /// The OTLP specification's retryable gRPC codes.
+    static func attempt(for error: RPCError) -> ExportAttempt {
+        let reason = "gRPC \(error.code): \(error.message)"
+        let retryAfter = retryInfo(error.metadata)
+        switch error.code {
+        case .cancelled, .deadlineExceeded, .aborted, .outOfRange, .unavailable, .dataLoss:
+            return .retryable(reason: reason, retryAfter: retryAfter)
+        case .resourceExhausted where retryAfter != nil:
+            return .retryable(reason: reason, retryAfter: retryAfter)
+        default:
+            return .permanent(reason: reason)
+        }
+    }
+
+    /// The `RetryInfo.retry_delay` in `grpc-status-details-bin`, if any.
+    static func retryInfo(_ metadata: Metadata) -> Duration? {
+        for details in metadata[binaryValues: "grpc-status-details-bin"] {
+            let delay = details.withUnsafeBytes { raw -> Duration? in
+                var status = ProtoCursor(bytes: raw)
+                while let field = try? status.next() {
+                    guard field.number == 3, field.wireType == .lengthDelimited else { continue }  // details: Any
+                    var any = ProtoCursor(bytes: raw, range: field.payload)
+                    var isRetryInfo = false
+                    var value: Range<Int>?
+                    while let member = try? any.next() {
+                        if member.number == 1 { isRetryInfo = WireString(bytes: raw, range: member.payload).string.hasSuffix("google.rpc.RetryInfo") }
+                        if member.number == 2 { value = member.payload }
+                    }
+                    guard isRetryInfo, let value else { continue }
+                    var retryInfo = ProtoCursor(bytes: raw, range: value)
+                    while let delay = try? retryInfo.next() {
+                        guard delay.number == 1, delay.wireType == .lengthDelimited else { continue }
+                        var duration = ProtoCursor(bytes: raw, range: delay.payload)
+                        var seconds: Int64 = 0, nanos: Int64 = 0
+                        while let part = try? duration.next() {
+                            if part.number == 1 { seconds = Int64(bitPattern: part.value) }
+                            if part.number == 2 { nanos = Int64(Int32(truncatingIfNeeded: part.value)) }
+                        }
+                        return .seconds(seconds) + .nanoseconds(nanos)
+                    }
+                }
+                return nil
+            }
+            if let delay { return delay }
+        }
+        return nil
+    }
+}
