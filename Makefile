@@ -5,7 +5,7 @@ SWIFT        ?= swift
 CONFIG       ?=
 PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
 REF_OUT      := Sources/CProtobufReference/generated
-APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev libsqlite3-dev
 
 .PHONY: run test build release proto clean deps bench
 

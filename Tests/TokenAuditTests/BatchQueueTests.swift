@@ -27,9 +27,9 @@ import Testing
         let queue = BatchQueue(maxCount: 3, maxBytes: 1 << 20)
         for size in [1, 2, 3] { #expect(queue.offer(batch(size)) == .accepted) }
         #expect(queue.offer(batch(4)) == .full)
-        #expect(await queue.next()?.request.readableBytes == 1)
+        #expect(await queue.nextBatch()?.request.readableBytes == 1)
         #expect(queue.offer(batch(4)) == .accepted)
-        for expected in [2, 3, 4] { #expect(await queue.next()?.request.readableBytes == expected) }
+        for expected in [2, 3, 4] { #expect(await queue.nextBatch()?.request.readableBytes == expected) }
     }
 
     @Test func pushWaitsForRoomAndNextWaitsForData() async {
@@ -37,11 +37,11 @@ import Testing
         #expect(queue.offer(batch(1)) == .accepted)
         let pusher = Task { await queue.push(batch(2)) }
         while queue.waiters.producers == 0 { await Task.yield() }
-        #expect(await queue.next()?.request.readableBytes == 1)
+        #expect(await queue.nextBatch()?.request.readableBytes == 1)
         #expect(await pusher.value == true)
-        #expect(await queue.next()?.request.readableBytes == 2)
+        #expect(await queue.nextBatch()?.request.readableBytes == 2)
 
-        let consumer = Task { await queue.next()?.request.readableBytes }
+        let consumer = Task { await queue.nextBatch()?.request.readableBytes }
         while !queue.waiters.consumer { await Task.yield() }
         #expect(queue.offer(batch(7)) == .accepted)
         #expect(await consumer.value == 7)
@@ -56,12 +56,12 @@ import Testing
         queue.finish()
         #expect(await blocked.value == false, "a waiting producer is told the queue closed")
         #expect(queue.offer(batch(4)) == .closed)
-        #expect(await queue.next()?.request.readableBytes == 1)
-        #expect(await queue.next()?.request.readableBytes == 2)
-        #expect(await queue.next() == nil)
+        #expect(await queue.nextBatch()?.request.readableBytes == 1)
+        #expect(await queue.nextBatch()?.request.readableBytes == 2)
+        #expect(await queue.nextBatch() == nil)
 
         let idle = BatchQueue(maxCount: 1, maxBytes: 1)
-        let waiting = Task { await idle.next() }
+        let waiting = Task { await idle.nextBatch() }
         while !idle.waiters.consumer { await Task.yield() }
         idle.finish()
         #expect(await waiting.value == nil, "a waiting consumer is released by finish")

@@ -174,4 +174,75 @@ import Testing
         #expect(try await daemon.waitForExit() == 1)
         #expect(daemon.log.contains("team directory /nonexistent/teams.csv: cannot read"), "\(daemon.log)")
     }
+
+    /// Issue 5: downstream down for part of the run, the daemon SIGKILLed and
+    /// restarted mid-run; afterwards downstream has every span (duplicates
+    /// allowed and counted, none missing).
+    @Test func nothingAcceptedIsLostWhenTheDaemonIsKilledAndTheBackendIsDown() async throws {
+        let sink = RecordingSink()
+        sink.script(Array(repeating: RecordingSink.Reply(status: .serviceUnavailable), count: 40))
+        let directory = TestFiles.temporaryDirectory()
+        try """
+            receivers:
+              otlp: { protocols: { http: { endpoint: 127.0.0.1:0 } } }
+            processors:
+              tokenaudit: {}
+            exporters:
+              otlp_http:
+                endpoint: \(await sink.baseURL)
+                retry_on_failure: { initial_interval: 5ms, max_interval: 20ms, max_elapsed_time: 0 }
+            service:
+              pipelines:
+                traces: { receivers: [otlp], processors: [tokenaudit], exporters: [otlp_http] }
+              admin: { endpoint: 127.0.0.1:0 }
+              storage: { path: \(directory)/data }
+            """.write(toFile: "\(directory)/config.yaml", atomically: true, encoding: .utf8)
+
+        var random = RandomRequests(seed: 77)
+        var sent = Set<[UInt8]>()
+        func post(_ count: Int, to daemon: DaemonProcess) async throws {
+            let port = try #require(try await daemon.waitForLog(#"address=127\.0\.0\.1:(\d+) receiver=otlp"#), "\(daemon.log)")
+            for _ in 0..<count {
+                let body = random.traces(maxSpans: 4).encode()
+                var ids: [[UInt8]] = []
+                body.withUnsafeBytes { raw in ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in ids.append(span.spanID.array) } }
+                // The sender retries until accepted, as OTLP senders do.
+                for _ in 0..<200 {
+                    if try await OTLPClient.post("http://127.0.0.1:\(port)/v1/traces", body: body).status == 200 { break }
+                }
+                sent.formUnion(ids)
+            }
+        }
+
+        let first = try DaemonProcess(["serve", "--config", "\(directory)/config.yaml"], directory: directory)
+        try await post(60, to: first)
+        first.signal(SIGKILL)
+        #expect(try await first.waitForExit() != 0)
+
+        let second = try DaemonProcess(["serve", "--config", "\(directory)/config.yaml"], directory: directory)
+        try await post(60, to: second)
+        // Wait (bounded) until downstream has seen every span id, then stop.
+        func received() -> (unique: Set<[UInt8]>, total: Int) {
+            var unique = Set<[UInt8]>()
+            var total = 0
+            // The first 40 requests were refused (503) and retried: not deliveries.
+            for request in sink.received.dropFirst(40) where request.path == "/v1/traces" {
+                request.body.withUnsafeBytes { raw in
+                    ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in unique.insert(span.spanID.array); total += 1 }
+                }
+            }
+            return (unique, total)
+        }
+        for _ in 0..<2000 where !sent.isSubset(of: received().unique) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit() == 0, "\(second.log)")
+        try await sink.stop()
+
+        let (unique, total) = received()
+        #expect(sent.count > 200)
+        #expect(sent.subtracting(unique).isEmpty, "\(sent.subtracting(unique).count) spans lost")
+        print("SIGKILL test: \(sent.count) spans sent, \(total) delivered (\(total - unique.count) duplicates after the kill)")
+    }
 }

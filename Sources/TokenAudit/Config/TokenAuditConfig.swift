@@ -122,6 +122,13 @@ public struct TokenAuditConfig: Sendable {
         }
         var storage = s.mapping("storage")
         service.storagePath = storage.string("path", default: service.storagePath)
+        service.durableQueues = storage.bool("durable_queues", default: service.durableQueues)
+        let durability = storage.string("durability", default: service.durability.rawValue)
+        if let d = DurableStore.Durability(rawValue: durability) {
+            service.durability = d
+        } else {
+            storage.report("durability", "expected normal, full or off, found '\(durability)'")
+        }
         storage.finish()
         var telemetry = s.mapping("telemetry")
         var logs = telemetry.mapping("logs")

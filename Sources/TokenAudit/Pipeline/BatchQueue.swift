@@ -97,7 +97,7 @@ final class BatchQueue: Sendable {
 
     /// The next batch, waiting for one; nil once finished and drained.
     /// Single consumer only.
-    func next() async -> TelemetryBatch? {
+    func nextBatch() async -> TelemetryBatch? {
         if case .batch(let batch, let producer) = state.withLock({ take(&$0) }) {
             producer?.resume(returning: true)
             return batch

@@ -18,20 +18,20 @@ public final class Pipeline: Service {
 
     public let id: ComponentID
     public let signal: Signal
-    let queue: BatchQueue
+    let queue: any BatchBuffer
     let processors: [any TelemetryProcessor]
     let exporters: [any TelemetryExporter]
     private let logger: Logger
     private let refusedCounter: Counter
     private let acceptedCounter: Counter
 
-    public init(
-        id: ComponentID, signal: Signal, maxQueuedRequests: Int, maxQueuedBytes: Int,
+    init(
+        id: ComponentID, signal: Signal, queue: any BatchBuffer,
         processors: [any TelemetryProcessor], exporters: [any TelemetryExporter], logger: Logger
     ) {
         self.id = id
         self.signal = signal
-        self.queue = BatchQueue(maxCount: maxQueuedRequests, maxBytes: maxQueuedBytes)
+        self.queue = queue
         self.processors = processors
         self.exporters = exporters
         var logger = logger
@@ -68,8 +68,8 @@ public final class Pipeline: Service {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            while let batch = await queue.next() {
-                var processed = batch
+            while let queued = await queue.next() {
+                var processed = queued.batch
                 for processor in processors {
                     processed = await processor.process(processed)
                 }
@@ -78,6 +78,8 @@ public final class Pipeline: Service {
                         "exporter": "\(exporter.id)", "items": "\(processed.itemCount)",
                     ])
                 }
+                // Every exporter holds it now (durably, when queues are durable).
+                queue.complete(queued)
             }
             logger.debug("pipeline drained")
         } onGracefulShutdown: {

@@ -23,6 +23,8 @@ public final class Daemon: Sendable {
     /// One instance per configured processor, shared by every pipeline naming it.
     public let processors: [ComponentID: TokenAuditProcessor]
     public let adminAddress = BoundAddress()
+    /// The queue file, when queues are durable (serving with `durable_queues`).
+    let store: DurableStore?
     let logger: Logger
 
     /// Builds every component. `serving: false` builds only exporters and
@@ -31,13 +33,34 @@ public final class Daemon: Sendable {
     public init(config: TokenAuditConfig, logger: Logger, serving: Bool = true) throws {
         self.config = config
         self.logger = logger
+        // Replay runs beside a serving daemon on the same storage: it keeps
+        // its queues in memory so the two never take each other's batches.
+        if serving, config.service.durableQueues {
+            try RotatingFileWriter.createParentDirectories(of: config.service.storagePath + "/")
+            store = try DurableStore(path: config.service.storagePath + "/queue.sqlite", durability: config.service.durability)
+        } else {
+            store = nil
+        }
+        let store = self.store
+        func buffer(_ name: String, count: Int, bytes: Int) throws -> any BatchBuffer {
+            guard let store else { return BatchQueue(maxCount: count, maxBytes: bytes) }
+            return try DurableBatchQueue(store: store, name: name, maxCount: count, maxBytes: bytes, logger: logger)
+        }
 
         var exporters: [ComponentID: any TelemetryExporter] = [:]
         for (id, exporter) in config.exporters where config.service.pipelines.contains(where: { $0.exporters.contains(id) }) {
+            let name = "exporter/\(id)"
             switch exporter {
-            case .file(let c): exporters[id] = FileExporter(id: id, config: c, logger: logger)
-            case .otlpHTTP(let c): exporters[id] = OTLPHTTPExporter(id: id, config: c, logger: logger)
-            case .otlpGRPC(let c): exporters[id] = OTLPGRPCExporter(id: id, config: c, logger: logger)
+            case .file(let c):
+                exporters[id] = FileExporter(
+                    id: id, config: c,
+                    queue: try buffer(name, count: FileExporter.defaultQueueCount, bytes: FileExporter.defaultQueueBytes), logger: logger)
+            case .otlpHTTP(let c):
+                exporters[id] = OTLPHTTPExporter(
+                    id: id, config: c, queue: try buffer(name, count: c.queueSize, bytes: c.queueMiB << 20), logger: logger)
+            case .otlpGRPC(let c):
+                exporters[id] = OTLPGRPCExporter(
+                    id: id, config: c, queue: try buffer(name, count: c.queueSize, bytes: c.queueMiB << 20), logger: logger)
             }
         }
         self.exporters = exporters
@@ -50,9 +73,10 @@ public final class Daemon: Sendable {
         }
         self.processors = processors
 
-        pipelines = config.service.pipelines.map { p in
+        pipelines = try config.service.pipelines.map { p in
             Pipeline(
-                id: p.id, signal: p.signal, maxQueuedRequests: p.maxQueuedRequests, maxQueuedBytes: p.maxQueuedBytes,
+                id: p.id, signal: p.signal,
+                queue: try buffer("pipeline/\(p.id)", count: p.maxQueuedRequests, bytes: p.maxQueuedBytes),
                 processors: p.processors.compactMap { processors[$0] }, exporters: p.exporters.compactMap { exporters[$0] },
                 logger: logger)
         }

@@ -16,6 +16,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public var pipelines: [Pipeline] = []
     public var admin: Endpoint? = Endpoint(host: "127.0.0.1", port: 8900)
     public var storagePath = "./tokenaudit-data"
+    /// Queues on disk (SQLite under `storagePath`), so accepted data survives
+    /// a backend outage and the daemon being killed.
+    public var durableQueues = true
+    public var durability = DurableStore.Durability.normal
     public var logLevel = "info"
 }
 

@@ -11,11 +11,16 @@ public final class FileExporter: TelemetryExporter {
     public let id: ComponentID
     public let config: FileExporterConfig
     public let stats: ExporterStats
-    private let queue = BatchQueue(maxCount: 64, maxBytes: 128 << 20)
+    private let queue: any BatchBuffer
     private let logger: Logger
 
-    public init(id: ComponentID, config: FileExporterConfig, logger: Logger) {
+    /// Buffer bounds when the daemon does not supply a (durable) queue.
+    static let defaultQueueCount = 64
+    static let defaultQueueBytes = 128 << 20
+
+    init(id: ComponentID, config: FileExporterConfig, queue: any BatchBuffer, logger: Logger) {
         self.id = id
+        self.queue = queue
         self.config = config
         self.stats = ExporterStats(exporter: id)
         self.logger = logger.with(metadata: "exporter", "\(id)")
@@ -31,7 +36,9 @@ public final class FileExporter: TelemetryExporter {
         }
         logger.info("writing OTLP/JSON", metadata: ["path": "\(config.path)"])
         await withGracefulShutdownHandler {
-            while let batch = await queue.next() {
+            while let queued = await queue.next() {
+                let batch = queued.batch
+                defer { queue.complete(queued) }
                 let schema = batch.signal == .traces ? OTLPSchema.exportTraceRequest : OTLPSchema.exportLogsRequest
                 var line = batch.request.withUnsafeReadableBytes { OTLPJSONEncoder.json(fromProtobuf: $0, as: schema) }
                 line.append(UInt8(ascii: "\n"))

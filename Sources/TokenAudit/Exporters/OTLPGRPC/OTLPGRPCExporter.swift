@@ -13,15 +13,15 @@ public final class OTLPGRPCExporter: TelemetryExporter {
     public let id: ComponentID
     public let config: OTLPGRPCExporterConfig
     public let stats: ExporterStats
-    private let queue: BatchQueue
+    private let queue: any BatchBuffer
     private let delivery: ExportDelivery
     private let logger: Logger
 
-    public init(id: ComponentID, config: OTLPGRPCExporterConfig, logger: Logger) {
+    init(id: ComponentID, config: OTLPGRPCExporterConfig, queue: any BatchBuffer, logger: Logger) {
         self.id = id
         self.config = config
         self.stats = ExporterStats(exporter: id)
-        self.queue = BatchQueue(maxCount: config.queueSize, maxBytes: 512 << 20)
+        self.queue = queue
         self.logger = logger.with(metadata: "exporter", "\(id)")
         self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
     }
@@ -40,8 +40,9 @@ public final class OTLPGRPCExporter: TelemetryExporter {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await client.runConnections() }
             await withGracefulShutdownHandler {
-                while let batch = await queue.next() {
-                    await delivery.deliver(batch) { await send(batch, client: client) }
+                while let queued = await queue.next() {
+                    await delivery.deliver(queued.batch) { await send(queued.batch, client: client) }
+                    queue.complete(queued)
                 }
             } onGracefulShutdown: {
                 self.queue.finish()

@@ -8,6 +8,8 @@ public struct OTLPGRPCExporterConfig: Sendable, Equatable {
     public var timeout: Duration = .seconds(30)
     public var retry = RetryConfig()
     public var queueSize = 256
+    /// Bytes the queue may hold (on disk when durable).
+    public var queueMiB = 512
 
     public init(endpoint: Endpoint = Endpoint(host: "127.0.0.1", port: 14317)) {
         self.endpoint = endpoint
@@ -39,6 +41,7 @@ public struct OTLPGRPCExporterConfig: Sendable, Equatable {
         r.finish()
         var q = m.mapping("sending_queue")
         queueSize = q.int("queue_size", default: queueSize, range: 1...1_000_000)
+        queueMiB = q.int("max_mib", default: queueMiB, range: 1...1_000_000)
         q.finish()
     }
 }

@@ -13,16 +13,16 @@ public final class OTLPHTTPExporter: TelemetryExporter {
     public let id: ComponentID
     public let config: OTLPHTTPExporterConfig
     public let stats: ExporterStats
-    private let queue: BatchQueue
+    private let queue: any BatchBuffer
     private let client: HTTPClient
     private let delivery: ExportDelivery
     private let logger: Logger
 
-    public init(id: ComponentID, config: OTLPHTTPExporterConfig, logger: Logger) {
+    init(id: ComponentID, config: OTLPHTTPExporterConfig, queue: any BatchBuffer, logger: Logger) {
         self.id = id
         self.config = config
         self.stats = ExporterStats(exporter: id)
-        self.queue = BatchQueue(maxCount: config.queueSize, maxBytes: 512 << 20)
+        self.queue = queue
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         self.logger = logger.with(metadata: "exporter", "\(id)")
         self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
@@ -35,8 +35,9 @@ public final class OTLPHTTPExporter: TelemetryExporter {
     public func run() async throws {
         logger.info("exporting OTLP/HTTP", metadata: ["endpoint": "\(config.endpoint)"])
         await withGracefulShutdownHandler {
-            while let batch = await queue.next() {
-                await deliver(batch)
+            while let queued = await queue.next() {
+                await deliver(queued.batch)
+                queue.complete(queued)
             }
         } onGracefulShutdown: {
             self.queue.finish()

@@ -14,6 +14,8 @@ public struct OTLPHTTPExporterConfig: Sendable, Equatable {
     /// Batches waiting to be sent; when full, the pipeline waits (and its
     /// own queue then refuses new requests with 503).
     public var queueSize = 256
+    /// Bytes the queue may hold (on disk when durable).
+    public var queueMiB = 512
 
     public enum Compression: String, Sendable, Equatable {
         case gzip, none
@@ -57,6 +59,7 @@ public struct OTLPHTTPExporterConfig: Sendable, Equatable {
         r.finish()
         var q = m.mapping("sending_queue")
         queueSize = q.int("queue_size", default: queueSize, range: 1...1_000_000)
+        queueMiB = q.int("max_mib", default: queueMiB, range: 1...1_000_000)
         q.finish()
     }
 }

@@ -1,0 +1,32 @@
+/// A batch handed out by a `BatchBuffer`; give it back to `complete` once it
+/// has been passed on, so a durable buffer can forget it.
+struct QueuedBatch: Sendable {
+    var batch: TelemetryBatch
+    /// The durable row, when the buffer keeps one.
+    var ticket: Int64?
+}
+
+/// The bounded queue in front of a pipeline or an exporter: in memory
+/// (`BatchQueue`) or on disk (`DurableBatchQueue`).
+///
+/// Producers `offer` (never waits; a full buffer is refused so a receiver can
+/// answer 503) or `push` (waits for room). One consumer takes batches with
+/// `next()` and reports each done with `complete`. After `finish()`, offers
+/// are refused but everything queued is still handed out.
+protocol BatchBuffer: Sendable {
+    func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult
+    func push(_ batch: TelemetryBatch) async -> Bool
+    func next() async -> QueuedBatch?
+    func complete(_ queued: QueuedBatch)
+    func finish()
+    var count: Int { get }
+}
+
+extension BatchQueue: BatchBuffer {
+    func next() async -> QueuedBatch? {
+        await nextBatch().map { QueuedBatch(batch: $0, ticket: nil) }
+    }
+
+    /// In memory, a batch is gone once handed out.
+    func complete(_ queued: QueuedBatch) {}
+}

@@ -1,0 +1,152 @@
+import Logging
+import Synchronization
+
+/// A `BatchBuffer` on disk: `offer` returns only after the batch is committed
+/// to the `DurableStore`, so a receiver's 200 means the data survives the
+/// daemon being killed. A batch leaves the store only when `complete` says it
+/// was passed on; batches found at start are handed out again first.
+///
+/// SQLite calls run outside the lock; the lock guards the byte and count
+/// reservations and the waiting consumer and producers. `generation` counts
+/// appends (and `finish`) so a consumer that found nothing cannot miss an
+/// append made between its read and its wait.
+final class DurableBatchQueue: BatchBuffer {
+    private struct State {
+        var count: Int
+        var bytes: Int
+        /// The last id handed out; the next read starts after it.
+        var cursor: Int64 = 0
+        var generation = 0
+        var finished = false
+        var consumer: CheckedContinuation<Void, Never>?
+        var producers: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let name: String
+    let maxCount: Int
+    let maxBytes: Int
+    private let store: DurableStore
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    /// Opens queue `name` in `store`, counting what a previous run left in it.
+    init(store: DurableStore, name: String, maxCount: Int, maxBytes: Int, logger: Logger) throws {
+        self.store = store
+        self.name = name
+        self.maxCount = max(1, maxCount)
+        self.maxBytes = max(1, maxBytes)
+        self.logger = logger.with(metadata: "queue", "\(name)")
+        let (count, bytes) = try store.usage(of: name)
+        state = Mutex(State(count: count, bytes: bytes))
+        if count > 0 {
+            self.logger.notice("resuming batches accepted before the last stop", metadata: ["batches": "\(count)", "bytes": "\(bytes)"])
+        }
+    }
+
+    var count: Int { state.withLock { $0.count } }
+    var bytes: Int { state.withLock { $0.bytes } }
+
+    func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult {
+        let size = batch.request.readableBytes
+        let reserved: BatchQueue.OfferResult = state.withLock { s in
+            if s.finished { return .closed }
+            // An empty queue takes any batch, so one oversized request cannot wedge it.
+            if s.count > 0, s.count >= maxCount || s.bytes + size > maxBytes { return .full }
+            s.count += 1
+            s.bytes += size
+            return .accepted
+        }
+        guard reserved == .accepted else { return reserved }
+        do {
+            _ = try store.append(batch, to: name)
+        } catch {
+            state.withLock { s in
+                s.count -= 1
+                s.bytes -= size
+            }
+            logger.error("could not store batch; refusing it (the sender will retry)", metadata: ["error": "\(error)"])
+            return .full
+        }
+        let consumer = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.generation += 1
+            defer { s.consumer = nil }
+            return s.consumer
+        }
+        consumer?.resume()
+        return .accepted
+    }
+
+    func push(_ batch: TelemetryBatch) async -> Bool {
+        while true {
+            switch offer(batch) {
+            case .accepted: return true
+            case .closed: return false
+            case .full:
+                let size = batch.request.readableBytes
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let wait = state.withLock { s -> Bool in
+                        guard !s.finished, s.count > 0, s.count >= maxCount || s.bytes + size > maxBytes else { return false }
+                        s.producers.append(continuation)
+                        return true
+                    }
+                    if !wait { continuation.resume() }
+                }
+            }
+        }
+    }
+
+    func next() async -> QueuedBatch? {
+        while true {
+            let (generation, cursor) = state.withLock { ($0.generation, $0.cursor) }
+            do {
+                if let (id, batch) = try store.first(in: name, after: cursor) {
+                    state.withLock { $0.cursor = id }
+                    return QueuedBatch(batch: batch, ticket: id)
+                }
+            } catch {
+                logger.error("could not read the queue; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            if state.withLock({ $0.finished }) { return nil }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let wait = state.withLock { s -> Bool in
+                    guard s.generation == generation, !s.finished else { return false }
+                    s.consumer = continuation
+                    return true
+                }
+                if !wait { continuation.resume() }
+            }
+        }
+    }
+
+    func complete(_ queued: QueuedBatch) {
+        guard let ticket = queued.ticket else { return }
+        do {
+            try store.remove(ticket)
+        } catch {
+            logger.error("could not remove a delivered batch; it may be delivered again after a restart", metadata: ["error": "\(error)"])
+        }
+        let producers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.count -= 1
+            s.bytes -= queued.batch.request.readableBytes
+            defer { s.producers.removeAll() }
+            return s.producers
+        }
+        for producer in producers { producer.resume() }
+    }
+
+    func finish() {
+        let (consumer, producers) = state.withLock { s -> (CheckedContinuation<Void, Never>?, [CheckedContinuation<Void, Never>]) in
+            s.finished = true
+            s.generation += 1
+            defer {
+                s.consumer = nil
+                s.producers.removeAll()
+            }
+            return (s.consumer, s.producers)
+        }
+        consumer?.resume()
+        for producer in producers { producer.resume() }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import NIOCore
+
+/// Accepted batches on disk: one SQLite file (WAL) under the storage path,
+/// one row per batch, in named queues (`pipeline/traces`,
+/// `exporter/otlp_http`, ...). Rows are deleted once their queue is done with
+/// them, so whatever is in the file at start was accepted and not yet
+/// delivered: it is delivered again (at least once, in order per queue).
+public final class DurableStore: Sendable {
+    /// How hard each commit is pushed to disk (SQLite `synchronous` in WAL mode).
+    public enum Durability: String, Sendable, CaseIterable {
+        /// Survives the daemon being killed; a power loss may lose the last commits.
+        case normal
+        /// Survives an operating-system crash or power loss too; slower.
+        case full
+        /// Left to the operating system.
+        case off
+    }
+
+    let path: String
+    private let database: DatabaseQueue
+
+    init(path: String, durability: Durability) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.label = "tokenaudit.queue"
+        configuration.prepareDatabase { db in
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue.uppercased())")
+        }
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: batches") { db in
+            try db.create(table: "batch") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("queue", .text).notNull()
+                t.column("signal", .text).notNull()
+                t.column("items", .integer).notNull()
+                t.column("body", .blob).notNull()
+            }
+            try db.create(index: "batch_by_queue", on: "batch", columns: ["queue", "id"])
+        }
+        try migrator.migrate(database)
+    }
+
+    /// Stores `batch` at the end of `queue`; returns its id.
+    func append(_ batch: TelemetryBatch, to queue: String) throws -> Int64 {
+        let body = Data(batch.request.readableBytesView)
+        return try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO batch (queue, signal, items, body) VALUES (?, ?, ?, ?)",
+                arguments: [queue, batch.signal.rawValue, batch.itemCount, body])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The first batch of `queue` after `id`.
+    func first(in queue: String, after id: Int64) throws -> (id: Int64, batch: TelemetryBatch)? {
+        try database.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, signal, items, body FROM batch WHERE queue = ? AND id > ? ORDER BY id LIMIT 1",
+                arguments: [queue, id])
+            else { return nil }
+            let signal = Signal(rawValue: row["signal"]) ?? .traces
+            let body: Data = row["body"]
+            return (row["id"], TelemetryBatch(signal: signal, request: ByteBuffer(bytes: body), itemCount: row["items"]))
+        }
+    }
+
+    func remove(_ id: Int64) throws {
+        try database.write { db in try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Batches and body bytes waiting in `queue`.
+    func usage(of queue: String) throws -> (count: Int, bytes: Int) {
+        try database.read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(body)), 0) AS bytes FROM batch WHERE queue = ?",
+                arguments: [queue])
+            return (row?["n"] ?? 0, row?["bytes"] ?? 0)
+        }
+    }
+}
