@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct OTLPGRPCReceiverTests {
     static func yaml(exporters: String, exporterIDs: [String], queue: String = "") -> String {
         TestDaemon.yaml(exporters: exporters, exporterIDs: exporterIDs, queue: queue)
-            .replacingOccurrences(of: "        endpoint: 127.0.0.1:0\n", with: "        endpoint: 127.0.0.1:0\n      grpc:\n        endpoint: 127.0.0.1:0\n        max_recv_msg_size_mib: 1\n")
+            .replacingOccurrences(of: "      grpc:\n        endpoint: 127.0.0.1:0", with: "      grpc:\n        endpoint: 127.0.0.1:0\n        max_recv_msg_size_mib: 1")
     }
 
     func grpcPort(_ d: TestDaemon) async -> Int { await d.daemon.receivers.values.first!.grpcAddress.port() }

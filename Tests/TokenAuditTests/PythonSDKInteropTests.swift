@@ -34,7 +34,6 @@ import Testing
         let python = venv.output.split(separator: "\n").last.map(String.init) ?? ""
 
         let yaml = TestDaemon.yaml(exporters: "  file: { path: {dir}/out.jsonl }", exporterIDs: ["file"])
-            .replacingOccurrences(of: "        endpoint: 127.0.0.1:0\n", with: "        endpoint: 127.0.0.1:0\n      grpc:\n        endpoint: 127.0.0.1:0\n")
         let daemon = try await TestDaemon(yaml: yaml)
         let receiver = try #require(daemon.daemon.receivers.values.first)
         let endpoint = protocolName == "grpc"

@@ -8,6 +8,7 @@ public struct TokenAuditConfig: Sendable {
 
     public enum Processor: Sendable, Equatable {
         case tokenaudit(TokenAuditProcessorConfig)
+        case memoryLimiter(MemoryLimiterConfig)
     }
 
     public enum Exporter: Sendable, Equatable {
@@ -54,6 +55,7 @@ public struct TokenAuditConfig: Sendable {
         ])
         processors = Self.components(in: &top, "processors", [
             "tokenaudit": { .tokenaudit(TokenAuditProcessorConfig(&$0)) },
+            "memory_limiter": { .memoryLimiter(MemoryLimiterConfig(&$0)) },
         ])
         exporters = Self.components(in: &top, "exporters", [
             "file": { .file(FileExporterConfig(&$0)) },

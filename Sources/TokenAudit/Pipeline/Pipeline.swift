@@ -14,6 +14,8 @@ public final class Pipeline: Service {
         case full
         /// The pipeline is shutting down.
         case closed
+        /// A guard (the memory limiter) refuses data for now: retry later.
+        case refused(String)
     }
 
     public let id: ComponentID
@@ -46,6 +48,12 @@ public final class Pipeline: Service {
 
     /// Takes `batch` if there is room, without waiting (receivers).
     public func accept(_ batch: TelemetryBatch) -> Admission {
+        for guardian in processors.compactMap({ $0 as? any AdmissionGuard }) {
+            if let reason = guardian.refusal {
+                refusedCounter.increment(by: batch.itemCount)
+                return .refused(reason)
+            }
+        }
         switch queue.offer(batch) {
         case .accepted:
             acceptedCounter.increment(by: batch.itemCount)

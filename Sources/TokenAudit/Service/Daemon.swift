@@ -22,6 +22,7 @@ public final class Daemon: Sendable {
     public let receivers: [ComponentID: OTLPReceiver]
     /// One instance per configured processor, shared by every pipeline naming it.
     public let processors: [ComponentID: TokenAuditProcessor]
+    let memoryLimiters: [ComponentID: MemoryLimiter]
     public let adminAddress = BoundAddress()
     /// The queue file, when queues are durable (serving with `durable_queues`).
     let store: DurableStore?
@@ -66,18 +67,22 @@ public final class Daemon: Sendable {
         self.exporters = exporters
 
         var processors: [ComponentID: TokenAuditProcessor] = [:]
+        var limiters: [ComponentID: MemoryLimiter] = [:]
         for (id, processor) in config.processors where config.service.pipelines.contains(where: { $0.processors.contains(id) }) {
             switch processor {
             case .tokenaudit(let c): processors[id] = try TokenAuditProcessor(id: id, config: c)
+            case .memoryLimiter(let c): limiters[id] = MemoryLimiter(id: id, config: c, logger: logger)
             }
         }
         self.processors = processors
+        self.memoryLimiters = limiters
+        func processor(_ id: ComponentID) -> (any TelemetryProcessor)? { processors[id] ?? limiters[id] }
 
         pipelines = try config.service.pipelines.map { p in
             Pipeline(
                 id: p.id, signal: p.signal,
                 queue: try buffer("pipeline/\(p.id)", count: p.maxQueuedRequests, bytes: p.maxQueuedBytes),
-                processors: p.processors.compactMap { processors[$0] }, exporters: p.exporters.compactMap { exporters[$0] },
+                processors: p.processors.compactMap(processor), exporters: p.exporters.compactMap { exporters[$0] },
                 logger: logger)
         }
 
@@ -96,6 +101,7 @@ public final class Daemon: Sendable {
     /// The services in start order (see the type's documentation).
     public func services() -> [any Service] {
         var services: [any Service] = exporters.sorted { $0.key < $1.key }.map(\.value)
+        services += memoryLimiters.sorted { $0.key < $1.key }.map(\.value) as [any Service]
         services += pipelines as [any Service]
         for (_, receiver) in receivers.sorted(by: { $0.key < $1.key }) { services += receiver.services() }
         let directories = processors.values.compactMap(\.directory)

@@ -50,6 +50,8 @@ final class TestDaemon: Sendable {
               http:
                 endpoint: 127.0.0.1:0
         \(receiverExtra)
+              grpc:
+                endpoint: 127.0.0.1:0
         processors:
           tokenaudit: {}
         exporters:

@@ -11,6 +11,8 @@ enum PipelineAdmission {
                 throw .unavailable("pipeline \(pipeline.id) is full; retry later", retryAfter: retryAfter)
             case .closed:
                 throw .unavailable("tokenaudit is shutting down; retry later", retryAfter: retryAfter)
+            case .refused(let reason):
+                throw .unavailable("\(reason); retry later", retryAfter: retryAfter)
             }
         }
     }
