@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct DurableQueueTests {
     func batch(_ size: Int, items: Int = 1) -> TelemetryBatch {
-        TelemetryBatch(signal: .logs, request: ByteBuffer(repeating: UInt8(size % 251), count: size), itemCount: items)
+        TelemetryBatch(signal: .logs, request: ByteBuffer(repeating: UInt8(size % 251), count: size), itemCount: items,
+                       acceptedAtMilliseconds: 1_700_000_000_000 + Int64(size))
     }
 
     func open(_ path: String, count: Int = 100, bytes: Int = 1 << 20) throws -> DurableBatchQueue {
@@ -24,6 +25,7 @@ import Testing
         }
         let reopened = try open(path)
         #expect(reopened.count == 3)
+        #expect(reopened.oldestAcceptedAt == 1_700_000_000_020, "acceptance times survive a restart")
         #expect(reopened.bytes == 90)
         var seen: [Int] = []
         reopened.finish()

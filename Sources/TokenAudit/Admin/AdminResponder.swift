@@ -14,10 +14,11 @@ struct AdminResponder: HTTPResponder {
     struct Health: Encodable {
         struct PipelineState: Encodable {
             var id: String
-            var queuedRequests: Int
+            var queue: QueueDepth
         }
         struct ExporterState: Encodable {
             var id: String
+            var queue: QueueDepth
             var sentItems: Int
             var failedItems: Int
             var retriedRequests: Int
@@ -44,13 +45,13 @@ struct AdminResponder: HTTPResponder {
             return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD"])
         }
         let health = Health(
-            pipelines: pipelines.map { .init(id: "\($0.id)", queuedRequests: $0.queuedRequests) },
+            pipelines: pipelines.map { .init(id: "\($0.id)", queue: $0.depth) },
             processors: processors.map {
                 .init(id: "\($0.id)", llmCalls: $0.stats.calls, spansWithExtractionProblems: $0.stats.spansWithProblems,
                       unknownModels: $0.stats.unknownModels, co2Grams: $0.stats.co2Grams)
             },
             exporters: exporters.map {
-                .init(id: "\($0.id)", sentItems: $0.stats.sent, failedItems: $0.stats.failed, retriedRequests: $0.stats.retried)
+                .init(id: "\($0.id)", queue: $0.depth, sentItems: $0.stats.sent, failedItems: $0.stats.failed, retriedRequests: $0.stats.retried)
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

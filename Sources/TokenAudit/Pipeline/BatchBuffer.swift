@@ -20,6 +20,9 @@ protocol BatchBuffer: Sendable {
     func complete(_ queued: QueuedBatch)
     func finish()
     var count: Int { get }
+    var bytes: Int { get }
+    /// When the oldest batch still held was accepted (Unix ms), nil when empty.
+    var oldestAcceptedAt: Int64? { get }
 }
 
 extension BatchQueue: BatchBuffer {
@@ -29,4 +32,6 @@ extension BatchQueue: BatchBuffer {
 
     /// In memory, a batch is gone once handed out.
     func complete(_ queued: QueuedBatch) {}
+
+    var oldestAcceptedAt: Int64? { oldestQueued }
 }

@@ -33,6 +33,7 @@ final class BatchQueue: Sendable {
     }
 
     var count: Int { state.withLock { $0.items.count } }
+    var oldestQueued: Int64? { state.withLock { $0.items.first?.acceptedAtMilliseconds } }
     var bytes: Int { state.withLock { $0.bytes } }
     /// Producers suspended in `push`, and whether the consumer is suspended in `next`.
     var waiters: (producers: Int, consumer: Bool) { state.withLock { ($0.producers.count, $0.consumer != nil) } }

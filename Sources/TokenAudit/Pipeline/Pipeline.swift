@@ -26,6 +26,7 @@ public final class Pipeline: Service {
     private let logger: Logger
     private let refusedCounter: Counter
     private let acceptedCounter: Counter
+    private let gauges: QueueGauges
 
     init(
         id: ComponentID, signal: Signal, queue: any BatchBuffer,
@@ -41,10 +42,12 @@ public final class Pipeline: Service {
         self.logger = logger
         refusedCounter = Counter(label: "tokenaudit_receiver_refused_items_total", dimensions: [("pipeline", id.description)])
         acceptedCounter = Counter(label: "tokenaudit_receiver_accepted_items_total", dimensions: [("pipeline", id.description)])
+        gauges = QueueGauges(queue: "pipeline/\(id)")
     }
 
     /// Requests waiting to be processed.
     public var queuedRequests: Int { queue.count }
+    public var depth: QueueDepth { queue.depth }
 
     /// Takes `batch` if there is room, without waiting (receivers).
     public func accept(_ batch: TelemetryBatch) -> Admission {
@@ -88,6 +91,7 @@ public final class Pipeline: Service {
                 }
                 // Every exporter holds it now (durably, when queues are durable).
                 queue.complete(queued)
+                gauges.record(queue.depth)
             }
             logger.debug("pipeline drained")
         } onGracefulShutdown: {

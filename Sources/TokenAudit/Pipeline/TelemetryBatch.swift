@@ -1,4 +1,5 @@
 public import NIOCore
+import Foundation
 
 /// One accepted export request on its way through a pipeline.
 ///
@@ -11,10 +12,15 @@ public struct TelemetryBatch: Sendable {
     public var request: ByteBuffer
     /// Spans or log records in the request.
     public var itemCount: Int
+    /// When a receiver accepted it (Unix milliseconds), for queue-age metrics.
+    public var acceptedAtMilliseconds: Int64
 
-    public init(signal: Signal, request: ByteBuffer, itemCount: Int) {
+    public init(signal: Signal, request: ByteBuffer, itemCount: Int, acceptedAtMilliseconds: Int64 = TelemetryBatch.now()) {
         self.signal = signal
         self.request = request
         self.itemCount = itemCount
+        self.acceptedAtMilliseconds = acceptedAtMilliseconds
     }
+
+    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

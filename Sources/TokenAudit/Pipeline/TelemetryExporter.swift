@@ -9,4 +9,6 @@ public protocol TelemetryExporter: Service {
     /// false only when the exporter has already shut down.
     func export(_ batch: TelemetryBatch) async -> Bool
     var stats: ExporterStats { get }
+    /// What waits in the exporter's queue.
+    var depth: QueueDepth { get }
 }

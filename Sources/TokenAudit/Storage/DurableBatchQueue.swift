@@ -45,6 +45,7 @@ final class DurableBatchQueue: BatchBuffer {
 
     var count: Int { state.withLock { $0.count } }
     var bytes: Int { state.withLock { $0.bytes } }
+    var oldestAcceptedAt: Int64? { count == 0 ? nil : (try? store.oldestAcceptedAt(in: name)) ?? nil }
 
     func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult {
         let size = batch.request.readableBytes

@@ -38,6 +38,7 @@ public final class DurableStore: Sendable {
                 t.column("signal", .text).notNull()
                 t.column("items", .integer).notNull()
                 t.column("body", .blob).notNull()
+                t.column("accepted_at", .integer).notNull()
             }
             try db.create(index: "batch_by_queue", on: "batch", columns: ["queue", "id"])
         }
@@ -49,8 +50,8 @@ public final class DurableStore: Sendable {
         let body = Data(batch.request.readableBytesView)
         return try database.write { db in
             try db.execute(
-                sql: "INSERT INTO batch (queue, signal, items, body) VALUES (?, ?, ?, ?)",
-                arguments: [queue, batch.signal.rawValue, batch.itemCount, body])
+                sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
             return db.lastInsertedRowID
         }
     }
@@ -59,17 +60,25 @@ public final class DurableStore: Sendable {
     func first(in queue: String, after id: Int64) throws -> (id: Int64, batch: TelemetryBatch)? {
         try database.read { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, signal, items, body FROM batch WHERE queue = ? AND id > ? ORDER BY id LIMIT 1",
+                db, sql: "SELECT id, signal, items, body, accepted_at FROM batch WHERE queue = ? AND id > ? ORDER BY id LIMIT 1",
                 arguments: [queue, id])
             else { return nil }
             let signal = Signal(rawValue: row["signal"]) ?? .traces
             let body: Data = row["body"]
-            return (row["id"], TelemetryBatch(signal: signal, request: ByteBuffer(bytes: body), itemCount: row["items"]))
+            return (row["id"], TelemetryBatch(
+                signal: signal, request: ByteBuffer(bytes: body), itemCount: row["items"], acceptedAtMilliseconds: row["accepted_at"]))
         }
     }
 
     func remove(_ id: Int64) throws {
         try database.write { db in try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
+    }
+
+    /// When the oldest batch still in `queue` was accepted (Unix ms).
+    func oldestAcceptedAt(in queue: String) throws -> Int64? {
+        try database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(accepted_at) FROM batch WHERE queue = ?", arguments: [queue])
+        }
     }
 
     /// Batches and body bytes waiting in `queue`.

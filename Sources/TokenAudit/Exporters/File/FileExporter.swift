@@ -11,6 +11,8 @@ public final class FileExporter: TelemetryExporter {
     public let id: ComponentID
     public let config: FileExporterConfig
     public let stats: ExporterStats
+    private let gauges: QueueGauges
+    public var depth: QueueDepth { queue.depth }
     private let queue: any BatchBuffer
     private let logger: Logger
 
@@ -23,6 +25,7 @@ public final class FileExporter: TelemetryExporter {
         self.queue = queue
         self.config = config
         self.stats = ExporterStats(exporter: id)
+        self.gauges = QueueGauges(queue: "exporter/\(id)")
         self.logger = logger.with(metadata: "exporter", "\(id)")
     }
 
@@ -38,7 +41,10 @@ public final class FileExporter: TelemetryExporter {
         await withGracefulShutdownHandler {
             while let queued = await queue.next() {
                 let batch = queued.batch
-                defer { queue.complete(queued) }
+                defer {
+                    queue.complete(queued)
+                    gauges.record(queue.depth)
+                }
                 let schema = batch.signal == .traces ? OTLPSchema.exportTraceRequest : OTLPSchema.exportLogsRequest
                 var line = batch.request.withUnsafeReadableBytes { OTLPJSONEncoder.json(fromProtobuf: $0, as: schema) }
                 line.append(UInt8(ascii: "\n"))

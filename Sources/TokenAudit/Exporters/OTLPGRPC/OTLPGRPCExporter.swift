@@ -13,6 +13,8 @@ public final class OTLPGRPCExporter: TelemetryExporter {
     public let id: ComponentID
     public let config: OTLPGRPCExporterConfig
     public let stats: ExporterStats
+    private let gauges: QueueGauges
+    public var depth: QueueDepth { queue.depth }
     private let queue: any BatchBuffer
     private let delivery: ExportDelivery
     private let logger: Logger
@@ -21,6 +23,7 @@ public final class OTLPGRPCExporter: TelemetryExporter {
         self.id = id
         self.config = config
         self.stats = ExporterStats(exporter: id)
+        self.gauges = QueueGauges(queue: "exporter/\(id)")
         self.queue = queue
         self.logger = logger.with(metadata: "exporter", "\(id)")
         self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
@@ -43,6 +46,7 @@ public final class OTLPGRPCExporter: TelemetryExporter {
                 while let queued = await queue.next() {
                     await delivery.deliver(queued.batch) { await send(queued.batch, client: client) }
                     queue.complete(queued)
+                    gauges.record(queue.depth)
                 }
             } onGracefulShutdown: {
                 self.queue.finish()

@@ -13,6 +13,8 @@ public final class OTLPHTTPExporter: TelemetryExporter {
     public let id: ComponentID
     public let config: OTLPHTTPExporterConfig
     public let stats: ExporterStats
+    private let gauges: QueueGauges
+    public var depth: QueueDepth { queue.depth }
     private let queue: any BatchBuffer
     private let client: HTTPClient
     private let delivery: ExportDelivery
@@ -22,6 +24,7 @@ public final class OTLPHTTPExporter: TelemetryExporter {
         self.id = id
         self.config = config
         self.stats = ExporterStats(exporter: id)
+        self.gauges = QueueGauges(queue: "exporter/\(id)")
         self.queue = queue
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         self.logger = logger.with(metadata: "exporter", "\(id)")
@@ -38,6 +41,7 @@ public final class OTLPHTTPExporter: TelemetryExporter {
             while let queued = await queue.next() {
                 await deliver(queued.batch)
                 queue.complete(queued)
+                gauges.record(queue.depth)
             }
         } onGracefulShutdown: {
             self.queue.finish()
