@@ -13,7 +13,7 @@ enum Payloads {
     /// are GenAI spans (the rest carry HTTP attributes of the same size).
     static func reference(spans count: Int = 1000, llmShare: Double = 1.0, name: String) -> Payload {
         var request = ProtoWriter(reservingCapacity: count * 560)
-        let llmEvery = llmShare >= 1 ? 1 : max(1, Int((1 / llmShare).rounded()))
+        let llmEvery = llmShare >= 1 ? 1 : llmShare <= 0 ? Int.max : max(1, Int((1 / llmShare).rounded()))
         request.message(1) { resourceSpans in
             resourceSpans.message(1) { resource in
                 resource.attribute(1, key: "service.name", value: .string("checkout-assistant"))
@@ -23,7 +23,7 @@ enum Payloads {
                 scopeSpans.message(1) { $0.stringField(1, "bench") }
                 for index in 0..<count {
                     scopeSpans.message(2) { span in
-                        writeSpan(&span, index: index, llm: index % llmEvery == 0)
+                        writeSpan(&span, index: index, llm: llmEvery != .max && index % llmEvery == 0)
                     }
                 }
             }

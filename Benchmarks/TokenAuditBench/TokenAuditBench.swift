@@ -30,6 +30,7 @@ struct TokenAuditBench {
         var payloads = [
             Payloads.reference(name: "reference: 1,000 spans × 512 B, all LLM"),
             Payloads.reference(llmShare: 0.05, name: "reference: 1,000 spans × 512 B, 5% LLM"),
+            Payloads.reference(llmShare: 0, name: "reference: 1,000 spans × 512 B, no LLM (pass-through cost)"),
             Payloads.reference(spans: 8000, name: "4 MiB: 8,000 spans × 512 B, all LLM"),
         ]
         if let fixture = try? Payloads.fixture(spans: 1000, fixturesRoot: fixtures) { payloads.insert(fixture, at: 1) }

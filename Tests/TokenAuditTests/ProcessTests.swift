@@ -175,7 +175,8 @@ import Testing
         #expect(daemon.log.contains("team directory /nonexistent/teams.csv: cannot read"), "\(daemon.log)")
     }
 
-    /// Issue 5: downstream down for part of the run, the daemon SIGKILLed and
+    /// Issue 5: a sender pushes spans over OTLP/gRPC; downstream is down for
+    /// part of the run; the daemon is SIGKILLed and
     /// restarted mid-run; afterwards downstream has every span (duplicates
     /// allowed and counted, none missing).
     @Test func nothingAcceptedIsLostWhenTheDaemonIsKilledAndTheBackendIsDown() async throws {
@@ -184,7 +185,7 @@ import Testing
         let directory = TestFiles.temporaryDirectory()
         try """
             receivers:
-              otlp: { protocols: { http: { endpoint: 127.0.0.1:0 } } }
+              otlp: { protocols: { grpc: { endpoint: 127.0.0.1:0 } } }
             processors:
               tokenaudit: {}
             exporters:
@@ -201,14 +202,14 @@ import Testing
         var random = RandomRequests(seed: 77)
         var sent = Set<[UInt8]>()
         func post(_ count: Int, to daemon: DaemonProcess) async throws {
-            let port = try #require(try await daemon.waitForLog(#"address=127\.0\.0\.1:(\d+) receiver=otlp"#), "\(daemon.log)")
+            let port = try #require(try await daemon.waitForLog(#"address=127\.0\.0\.1:(\d+) receiver=otlp \[TokenAudit\] OTLP/gRPC"#), "\(daemon.log)")
             for _ in 0..<count {
                 let body = random.traces(maxSpans: 4).encode()
                 var ids: [[UInt8]] = []
                 body.withUnsafeBytes { raw in ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in ids.append(span.spanID.array) } }
-                // The sender retries until accepted, as OTLP senders do.
+                // Over OTLP/gRPC, retrying until accepted, as OTLP senders do.
                 for _ in 0..<200 {
-                    if try await OTLPClient.post("http://127.0.0.1:\(port)/v1/traces", body: body).status == 200 { break }
+                    if try await OTLPGRPCClient.export(body, signal: .traces, port: Int(port) ?? 0).error == nil { break }
                 }
                 sent.formUnion(ids)
             }
