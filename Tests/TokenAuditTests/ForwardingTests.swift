@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func backoffGrowsIsCappedAndJittered() {
-        var config = OTLPHTTPExporterConfig.Retry()
+        var config = RetryConfig()
         config.initialInterval = .seconds(1)
         config.maxInterval = .seconds(10)
         config.multiplier = 2

@@ -15,7 +15,8 @@ struct QueuedBatch: Sendable {
 /// are refused but everything queued is still handed out.
 protocol BatchBuffer: Sendable {
     func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult
-    func push(_ batch: TelemetryBatch) async -> Bool
+    /// Returns once a batch of `size` bytes might fit, or the buffer finished.
+    func waitForRoom(bytes size: Int) async
     func next() async -> QueuedBatch?
     func complete(_ queued: QueuedBatch)
     func finish()
@@ -23,6 +24,20 @@ protocol BatchBuffer: Sendable {
     var bytes: Int { get }
     /// When the oldest batch still held was accepted (Unix ms), nil when empty.
     var oldestAcceptedAt: Int64? { get }
+}
+
+extension BatchBuffer {
+    /// Enqueues, waiting while the buffer is full. Returns false when the
+    /// buffer was finished (the batch was not taken).
+    func push(_ batch: TelemetryBatch) async -> Bool {
+        while true {
+            switch offer(batch) {
+            case .accepted: return true
+            case .closed: return false
+            case .full: await waitForRoom(bytes: batch.request.readableBytes)
+            }
+        }
+    }
 }
 
 extension BatchQueue: BatchBuffer {

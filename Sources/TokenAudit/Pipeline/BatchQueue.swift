@@ -19,8 +19,7 @@ final class BatchQueue: Sendable {
         var bytes = 0
         var finished = false
         var consumer: CheckedContinuation<TelemetryBatch?, Never>?
-        var producers: [(id: Int, continuation: CheckedContinuation<Bool, Never>)] = []
-        var nextProducerID = 0
+        var producers: [CheckedContinuation<Void, Never>] = []
     }
 
     let maxCount: Int
@@ -57,33 +56,23 @@ final class BatchQueue: Sendable {
         return result
     }
 
-    /// Enqueues, waiting while the queue is full. Returns false when the
-    /// queue was finished (the batch was not taken).
-    func push(_ batch: TelemetryBatch) async -> Bool {
-        while true {
-            switch offer(batch) {
-            case .accepted: return true
-            case .closed: return false
-            case .full:
-                let stillOpen = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                    let resumeNow: Bool? = state.withLock { s in
-                        if s.finished { return false }
-                        // Room may have appeared since `offer` looked.
-                        if s.items.count < maxCount && s.bytes + batch.request.readableBytes <= maxBytes { return true }
-                        s.producers.append((s.nextProducerID, continuation))
-                        s.nextProducerID += 1
-                        return nil
-                    }
-                    if let resumeNow { continuation.resume(returning: resumeNow) }
-                }
-                if !stillOpen { return false }
+    /// Returns once a batch of `size` bytes might fit, or the queue finished
+    /// (`push`, shared by every `BatchBuffer`, then offers again).
+    func waitForRoom(bytes size: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let wait = state.withLock { s -> Bool in
+                // Room may have appeared since `offer` looked.
+                guard !s.finished, !s.items.isEmpty, s.items.count >= maxCount || s.bytes + size > maxBytes else { return false }
+                s.producers.append(continuation)
+                return true
             }
+            if !wait { continuation.resume() }
         }
     }
 
     /// What the consumer does next, decided under the lock.
     private enum Take {
-        case batch(TelemetryBatch, wakeProducer: CheckedContinuation<Bool, Never>?)
+        case batch(TelemetryBatch, wakeProducer: CheckedContinuation<Void, Never>?)
         case end
         case wait
     }
@@ -91,7 +80,7 @@ final class BatchQueue: Sendable {
     private func take(_ s: inout State) -> Take {
         if let batch = s.items.popFirst() {
             s.bytes -= batch.request.readableBytes
-            return .batch(batch, wakeProducer: s.producers.isEmpty ? nil : s.producers.removeFirst().continuation)
+            return .batch(batch, wakeProducer: s.producers.isEmpty ? nil : s.producers.removeFirst())
         }
         return s.finished ? .end : .wait
     }
@@ -100,7 +89,7 @@ final class BatchQueue: Sendable {
     /// Single consumer only.
     func nextBatch() async -> TelemetryBatch? {
         if case .batch(let batch, let producer) = state.withLock({ take(&$0) }) {
-            producer?.resume(returning: true)
+            producer?.resume()
             return batch
         }
         return await withCheckedContinuation { continuation in
@@ -111,7 +100,7 @@ final class BatchQueue: Sendable {
             }
             switch step {
             case .batch(let batch, let producer):
-                producer?.resume(returning: true)
+                producer?.resume()
                 continuation.resume(returning: batch)
             case .end:
                 continuation.resume(returning: nil)
@@ -124,15 +113,15 @@ final class BatchQueue: Sendable {
     /// Refuses new batches and wakes every waiter; queued batches stay
     /// available to `next()`.
     func finish() {
-        let (consumer, producers) = state.withLock { s -> (CheckedContinuation<TelemetryBatch?, Never>?, [CheckedContinuation<Bool, Never>]) in
+        let (consumer, producers) = state.withLock { s -> (CheckedContinuation<TelemetryBatch?, Never>?, [CheckedContinuation<Void, Never>]) in
             s.finished = true
             let consumer = s.items.isEmpty ? s.consumer : nil
             if consumer != nil { s.consumer = nil }
-            let producers = s.producers.map(\.continuation)
+            let producers = s.producers
             s.producers.removeAll()
             return (consumer, producers)
         }
         consumer?.resume(returning: nil)
-        for producer in producers { producer.resume(returning: false) }
+        for producer in producers { producer.resume() }
     }
 }

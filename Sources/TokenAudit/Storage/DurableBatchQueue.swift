@@ -77,22 +77,14 @@ final class DurableBatchQueue: BatchBuffer {
         return .accepted
     }
 
-    func push(_ batch: TelemetryBatch) async -> Bool {
-        while true {
-            switch offer(batch) {
-            case .accepted: return true
-            case .closed: return false
-            case .full:
-                let size = batch.request.readableBytes
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let wait = state.withLock { s -> Bool in
-                        guard !s.finished, s.count > 0, s.count >= maxCount || s.bytes + size > maxBytes else { return false }
-                        s.producers.append(continuation)
-                        return true
-                    }
-                    if !wait { continuation.resume() }
-                }
+    func waitForRoom(bytes size: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let wait = state.withLock { s -> Bool in
+                guard !s.finished, s.count > 0, s.count >= maxCount || s.bytes + size > maxBytes else { return false }
+                s.producers.append(continuation)
+                return true
             }
+            if !wait { continuation.resume() }
         }
     }
 

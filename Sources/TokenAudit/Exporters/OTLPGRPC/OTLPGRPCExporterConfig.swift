@@ -1,15 +1,15 @@
 /// `exporters.otlp_grpc`: forwards OTLP/gRPC to another collector or backend
 /// (plaintext HTTP/2; TLS arrives with the security work).
+@dynamicMemberLookup
 public struct OTLPGRPCExporterConfig: Sendable, Equatable {
     public var endpoint = Endpoint(host: "127.0.0.1", port: 14317)
-    /// Sent as gRPC metadata with every call (e.g. authorization).
-    public var headers: [String: String] = [:]
-    public var compression = OTLPHTTPExporterConfig.Compression.gzip
-    public var timeout: Duration = .seconds(30)
-    public var retry = RetryConfig()
-    public var queueSize = 256
-    /// Bytes the queue may hold (on disk when durable).
-    public var queueMiB = 512
+    /// Headers are sent as gRPC metadata.
+    public var sending = SendingSettings()
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<SendingSettings, Value>) -> Value {
+        get { sending[keyPath: keyPath] }
+        set { sending[keyPath: keyPath] = newValue }
+    }
 
     public init(endpoint: Endpoint = Endpoint(host: "127.0.0.1", port: 14317)) {
         self.endpoint = endpoint
@@ -28,20 +28,6 @@ public struct OTLPGRPCExporterConfig: Sendable, Equatable {
                 m.report("endpoint", "expected host:port (e.g. 127.0.0.1:4317), found '\(text)'")
             }
         }
-        headers = m.stringMap("headers")
-        let compressionText = m.string("compression", default: compression.rawValue)
-        if let c = OTLPHTTPExporterConfig.Compression(rawValue: compressionText) {
-            compression = c
-        } else {
-            m.report("compression", "expected gzip or none, found '\(compressionText)'")
-        }
-        timeout = m.duration("timeout", default: timeout)
-        var r = m.mapping("retry_on_failure")
-        retry = RetryConfig(&r)
-        r.finish()
-        var q = m.mapping("sending_queue")
-        queueSize = q.int("queue_size", default: queueSize, range: 1...1_000_000)
-        queueMiB = q.int("max_mib", default: queueMiB, range: 1...1_000_000)
-        q.finish()
+        sending = SendingSettings(&m)
     }
 }

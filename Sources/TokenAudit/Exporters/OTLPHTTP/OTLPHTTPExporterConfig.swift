@@ -1,25 +1,19 @@
 /// `exporters.otlp_http`: forwards OTLP/HTTP protobuf to another collector or
 /// backend, with the Collector's retry and queue settings.
+@dynamicMemberLookup
 public struct OTLPHTTPExporterConfig: Sendable, Equatable {
-    public typealias Retry = RetryConfig
-
     /// Base URL; `/v1/traces` and `/v1/logs` are appended.
     public var endpoint = "http://127.0.0.1:14318"
     public var tracesEndpoint: String?
     public var logsEndpoint: String?
-    public var headers: [String: String] = [:]
-    public var compression = Compression.gzip
-    public var timeout: Duration = .seconds(30)
-    public var retry = Retry()
-    /// Batches waiting to be sent; when full, the pipeline waits (and its
-    /// own queue then refuses new requests with 503).
-    public var queueSize = 256
-    /// Bytes the queue may hold (on disk when durable).
-    public var queueMiB = 512
+    public var sending = SendingSettings()
 
-    public enum Compression: String, Sendable, Equatable {
-        case gzip, none
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<SendingSettings, Value>) -> Value {
+        get { sending[keyPath: keyPath] }
+        set { sending[keyPath: keyPath] = newValue }
     }
+
+    public typealias Compression = SendingSettings.Compression
 
     public init(endpoint: String = "http://127.0.0.1:14318") {
         self.endpoint = endpoint
@@ -46,20 +40,6 @@ public struct OTLPHTTPExporterConfig: Sendable, Equatable {
             if key == "traces_endpoint" { tracesEndpoint = value }
             if key == "logs_endpoint" { logsEndpoint = value }
         }
-        headers = m.stringMap("headers")
-        let compressionText = m.string("compression", default: compression.rawValue)
-        if let c = Compression(rawValue: compressionText) {
-            compression = c
-        } else {
-            m.report("compression", "expected gzip or none, found '\(compressionText)'")
-        }
-        timeout = m.duration("timeout", default: timeout)
-        var r = m.mapping("retry_on_failure")
-        retry = RetryConfig(&r)
-        r.finish()
-        var q = m.mapping("sending_queue")
-        queueSize = q.int("queue_size", default: queueSize, range: 1...1_000_000)
-        queueMiB = q.int("max_mib", default: queueMiB, range: 1...1_000_000)
-        q.finish()
+        sending = SendingSettings(&m)
     }
 }
