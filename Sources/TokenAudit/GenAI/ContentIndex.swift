@@ -26,6 +26,10 @@ final class ContentIndex: Sendable {
 
     var count: Int { state.withLock { $0.digests.count } }
 
+    /// Lock-free fast path: most deployments never send content as logs.
+    var isEmpty: Bool { size.load(ordering: .relaxed) == 0 }
+    private let size = Atomic<Int>(0)
+
     /// Adds `digest` to what is known for the span (messages in arrival order).
     func add(_ digest: PromptDigest, for key: Key) {
         guard !digest.isEmpty else { return }
@@ -36,6 +40,7 @@ final class ContentIndex: Sendable {
                 s.order.append(key)
                 if s.order.count > capacity, let oldest = s.order.popFirst() { s.digests[oldest] = nil }
                 s.digests[key] = digest
+                size.store(s.digests.count, ordering: .relaxed)
             } else {
                 s.digests[key]?.merge(digest)
             }
@@ -44,6 +49,10 @@ final class ContentIndex: Sendable {
 
     /// The content recorded for the span, removed from the index.
     func take(_ key: Key) -> PromptDigest? {
-        state.withLock { $0.digests.removeValue(forKey: key) }
+        state.withLock { s in
+            let digest = s.digests.removeValue(forKey: key)
+            size.store(s.digests.count, ordering: .relaxed)
+            return digest
+        }
     }
 }

@@ -1,20 +1,18 @@
 import OTLPWire
 
-/// The GenAI-relevant attributes of one span, copied out of the wire buffer.
+/// The attributes of one GenAI span, read in place: key slices and value
+/// views into the request buffer (so it lives only inside the buffer's
+/// scope). A value is copied out only when a lookup asks for it.
 ///
-/// `scan` first decides, without allocating, whether the span carries any
-/// GenAI key at all; only then are the relevant keys copied. Non-LLM spans
-/// (the vast majority) cost one pass over their attribute keys.
+/// `mentionsGenAI` first decides, without allocating, whether the span
+/// carries any GenAI key at all: non-LLM spans (the vast majority) cost one
+/// pass over their attribute keys.
 struct GenAIAttributes {
-    var values: [String: AttributeScalar] = [:]
+    private var keys: [WireString] = []
+    private var views: [AnyValueView] = []
 
     /// Prefixes that mark a span as possibly GenAI (one of them must be present).
     static let markers: [StaticString] = ["gen_ai.", "llm.", "ai.", "openinference."]
-    /// Prefixes of keys worth copying once a span is known to be GenAI.
-    static let copied: [StaticString] = [
-        "gen_ai.", "llm.", "ai.", "openinference.", "input.", "output.", "traceloop.", "langsmith.",
-        "session.", "error.type", "user.", "enduser.",
-    ]
 
     /// True when any key starts with a GenAI marker. Allocation-free.
     static func mentionsGenAI(_ attributes: RepeatedMessages<KeyValueView>) -> Bool {
@@ -24,44 +22,57 @@ struct GenAIAttributes {
         return false
     }
 
-    /// Copies the relevant keys, plus any key named in `extraKeys` (the
-    /// configured principal and team attributes).
-    init(_ attributes: RepeatedMessages<KeyValueView>, extraKeys: Set<String>) {
+    init(_ attributes: RepeatedMessages<KeyValueView>) {
+        keys.reserveCapacity(24)
+        views.reserveCapacity(24)
         for pair in attributes {
             guard let value = pair.value else { continue }
-            var wanted = false
-            for prefix in Self.copied where pair.key.hasPrefix(prefix) {
-                wanted = true
-                break
-            }
-            let key = pair.key.string
-            if wanted || extraKeys.contains(key) {
-                values[key] = AttributeScalar(value)
-            }
+            keys.append(pair.key)
+            views.append(value)
         }
     }
 
-    subscript(key: String) -> AttributeScalar? { values[key] }
+    /// The first attribute named `key`, copied out.
+    subscript(key: String) -> AttributeScalar? {
+        var key = key
+        return key.withUTF8 { wanted in
+            for index in keys.indices where keys[index].equals(UnsafeRawBufferPointer(wanted)) {
+                return AttributeScalar(views[index])
+            }
+            return nil
+        }
+    }
+
+    /// Whether any key starts with `prefix` (no copy).
+    func hasKey(withPrefix prefix: StaticString) -> Bool {
+        keys.contains { $0.hasPrefix(prefix) }
+    }
+
+    func hasKey(_ key: StaticString) -> Bool {
+        keys.contains { $0.equals(key) }
+    }
 
     /// The first of `keys` present (new conventions first, old ones after).
     func first(_ keys: String...) -> (key: String, value: AttributeScalar)? {
-        for key in keys { if let value = values[key] { return (key, value) } }
+        for key in keys { if let value = self[key] { return (key, value) } }
         return nil
     }
 
     func string(_ keys: String...) -> String? {
-        for key in keys { if let s = values[key]?.text, !s.isEmpty { return s } }
+        for key in keys { if let s = self[key]?.text, !s.isEmpty { return s } }
         return nil
     }
 
-    /// Keys with `prefix`, in index order for `prefix{i}.suffix` families.
+    /// Values of the `prefix{i}suffix` family, in index order.
     func indexed(_ prefix: String, _ suffix: String) -> [(index: Int, value: AttributeScalar)] {
-        values.compactMap { key, value -> (Int, AttributeScalar)? in
-            guard key.hasPrefix(prefix), key.hasSuffix(suffix) else { return nil }
-            let middle = key.dropFirst(prefix.count).dropLast(suffix.count)
-            guard let index = Int(middle) else { return nil }
-            return (index, value)
-        }.sorted { $0.0 < $1.0 }
+        var found: [(Int, AttributeScalar)] = []
+        for index in keys.indices where keys[index].count > prefix.utf8.count + suffix.utf8.count {
+            let key = keys[index].string
+            guard key.hasPrefix(prefix), key.hasSuffix(suffix),
+                  let position = Int(key.dropFirst(prefix.count).dropLast(suffix.count)) else { continue }
+            found.append((position, AttributeScalar(views[index])))
+        }
+        return found.sorted { $0.0 < $1.0 }
     }
 }
 

@@ -9,7 +9,7 @@ struct LLMCallExtractor: Sendable {
 
     func extract(_ span: SpanView, resource: ResourceView?) -> LLMCall? {
         guard GenAIAttributes.mentionsGenAI(span.attributes) else { return nil }
-        let attributes = GenAIAttributes(span.attributes, extraKeys: principals.spanKeys)
+        let attributes = GenAIAttributes(span.attributes)
         let dialect = Self.dialect(attributes)
         guard let (operation, isAggregate) = Self.classify(attributes, dialect: dialect, spanName: span.name) else { return nil }
 
@@ -23,7 +23,7 @@ struct LLMCallExtractor: Sendable {
         let traceID = span.traceID.array
         let spanID = span.spanID.array
         var digest = Self.content(attributes, dialect: dialect, events: span.events)
-        if !digest.hasPrompt, let fromLogs = contentIndex.take(ContentIndex.Key(traceID: traceID, spanID: spanID)) {
+        if !digest.hasPrompt, !contentIndex.isEmpty, let fromLogs = contentIndex.take(ContentIndex.Key(traceID: traceID, spanID: spanID)) {
             digest.merge(fromLogs)
         }
         let fingerprint = digest.fingerprint ?? .metadata(
@@ -56,17 +56,14 @@ struct LLMCallExtractor: Sendable {
     // MARK: dialect and operation
 
     static func dialect(_ a: GenAIAttributes) -> GenAIDialect {
-        var sawOpenLLMetry = false
-        for key in a.values.keys {
-            if key.hasPrefix("openinference.") || key.hasPrefix("llm.token_count.") || key.hasPrefix("llm.input_messages.")
-                || key == "llm.model_name" { return .openInference }
-            if key.hasPrefix("ai.") { return .vercelAI }
-            if key.hasPrefix("langsmith.") { return .langSmith }
-            if key.hasPrefix("traceloop.") || key.hasPrefix("gen_ai.prompt.") || key.hasPrefix("gen_ai.completion.")
-                || key == "llm.request.type" || key.hasPrefix("llm.usage.") || key == "gen_ai.usage.total_tokens"
-                || key == "gen_ai.is_streaming" { sawOpenLLMetry = true }
-        }
-        return sawOpenLLMetry ? .openLLMetry : .semconv
+        if a.hasKey(withPrefix: "openinference.") || a.hasKey(withPrefix: "llm.token_count.")
+            || a.hasKey(withPrefix: "llm.input_messages.") || a.hasKey("llm.model_name") { return .openInference }
+        if a.hasKey(withPrefix: "ai.") { return .vercelAI }
+        if a.hasKey(withPrefix: "langsmith.") { return .langSmith }
+        if a.hasKey(withPrefix: "traceloop.") || a.hasKey(withPrefix: "gen_ai.prompt.") || a.hasKey(withPrefix: "gen_ai.completion.")
+            || a.hasKey("llm.request.type") || a.hasKey(withPrefix: "llm.usage.") || a.hasKey("gen_ai.usage.total_tokens")
+            || a.hasKey("gen_ai.is_streaming") { return .openLLMetry }
+        return .semconv
     }
 
     /// The operation, and whether the span aggregates its children; nil for
@@ -109,7 +106,7 @@ struct LLMCallExtractor: Sendable {
         let modelSpan = name != nil || a.first(
             "gen_ai.request.model", "gen_ai.response.model", "gen_ai.system", "gen_ai.provider.name",
             "llm.model_name", "ai.model.id") != nil
-            || a.values.keys.contains { $0.hasPrefix("gen_ai.usage.") || $0.hasPrefix("llm.usage.") || $0.hasPrefix("llm.token_count.") }
+            || a.hasKey(withPrefix: "gen_ai.usage.") || a.hasKey(withPrefix: "llm.usage.") || a.hasKey(withPrefix: "llm.token_count.")
         return modelSpan ? (operation, false) : nil
     }
 

@@ -7,16 +7,13 @@ struct PrincipalResolver: Sendable {
     let attributes: [String]
     let teamAttribute: String
     let directory: TeamDirectory?
-    /// Keys the span scan must copy besides the GenAI ones.
-    let spanKeys: Set<String>
-    private let resourceKeys: Set<String>
+    private let resourceKeys: [String]
 
     init(attributes: [String], teamAttribute: String, directory: TeamDirectory?) {
         self.attributes = attributes
         self.teamAttribute = teamAttribute
         self.directory = directory
-        spanKeys = Set(attributes + [teamAttribute])
-        resourceKeys = spanKeys.union(["service.name"])
+        resourceKeys = Array(Set(attributes + [teamAttribute, "service.name"]))
     }
 
     func resolve(_ span: GenAIAttributes, resource: ResourceView?) -> (Principal, team: String?) {
@@ -41,15 +38,21 @@ struct PrincipalResolver: Sendable {
         return (principal, team)
     }
 
-    /// String values of the wanted resource attributes.
-    static func strings(_ resource: ResourceView?, keys: Set<String>) -> [String: String] {
+    /// String values of the wanted resource attributes; keys are compared
+    /// in place, only matching values are copied.
+    static func strings(_ resource: ResourceView?, keys: [String]) -> [String: String] {
         guard let resource else { return [:] }
         var found: [String: String] = [:]
         for pair in resource.attributes {
             guard let value = pair.value else { continue }
-            let key = pair.key.string
-            guard keys.contains(key) else { continue }
-            found[key] = AttributeScalar(value).text
+            for key in keys {
+                var candidate = key
+                let matches = candidate.withUTF8 { pair.key.equals(UnsafeRawBufferPointer($0)) }
+                if matches {
+                    found[key] = AttributeScalar(value).text
+                    break
+                }
+            }
         }
         return found
     }
