@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import OTLPWire
+import Synchronization
 
 /// Extraction and the attributes it can already write: every LLM span gets
 /// `tokenaudit.principal` and `tokenaudit.team`; leaf model calls also get
@@ -14,6 +15,10 @@ final class GenAIStage: Sendable {
     let contentIndex: ContentIndex
     let emissions: EmissionEstimate
     let stats = GenAIStats()
+    /// Model name → price as resolved by `prices` (nil when unknown). Spans
+    /// repeat a handful of model names, and resolving one normalises it and
+    /// scans the table; bounded, cleared when full.
+    private let resolvedPrices = Mutex<[String: ModelPrice?]>([:])
     /// Receives every extracted call (detection and summaries plug in here).
     let observer: @Sendable (LLMCall, Double?) -> Void
 
@@ -34,7 +39,7 @@ final class GenAIStage: Sendable {
         batch.request.withUnsafeReadableBytes { raw in
             ExportTraceRequestView(bytes: raw).forEachSpan { resourceSpans, _, span in
                 guard let call = extractor.extract(span, resource: resourceSpans.resource) else { return }
-                let cost = call.isAggregate ? nil : prices.cost(of: call.usage, model: call.model)
+                let cost = call.isAggregate ? nil : price(of: call.model)?.cost(of: call.usage)
                 stats.record(call, priced: cost != nil, co2Grams: emissions.grams(for: call.usage))
                 observer(call, cost)
                 // Idempotent across chained instances: an upstream tokenaudit
@@ -53,6 +58,17 @@ final class GenAIStage: Sendable {
         var out = ByteBuffer()
         batch.request.withUnsafeReadableBytes { writer.write($0, into: &out) }
         return TelemetryBatch(signal: batch.signal, request: out, itemCount: batch.itemCount)
+    }
+
+    private func price(of model: String?) -> ModelPrice? {
+        guard let model else { return nil }
+        if let known = resolvedPrices.withLock({ $0[model] }) { return known }
+        let price = prices.price(of: model)
+        resolvedPrices.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll() }
+            cache[model] = .some(price)
+        }
+        return price
     }
 
     /// Records the message content that GenAI log events carry, by span.
