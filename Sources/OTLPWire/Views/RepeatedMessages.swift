@@ -51,6 +51,18 @@ public struct RepeatedMessages<Element: WireMessageView>: Sequence {
     public func makeIterator() -> Iterator {
         Iterator(cursor: ProtoCursor(bytes: bytes, range: range), fieldNumber: fieldNumber, context: context)
     }
+
+    /// How many occurrences there are, from field numbers alone: no element
+    /// view is built (and so none of its fields is decoded).
+    @inlinable
+    public var count: Int {
+        var cursor = ProtoCursor(bytes: bytes, range: range)
+        var count = 0
+        while let field = try? cursor.next() {
+            if field.number == fieldNumber, field.wireType == .lengthDelimited { count += 1 }
+        }
+        return count
+    }
 }
 
 extension RepeatedMessages where Element.Context == Void {

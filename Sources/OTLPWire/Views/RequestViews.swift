@@ -36,7 +36,7 @@ public struct ExportRequestView<Record: OTLPRecordView> {
 
     public var recordCount: Int {
         var count = 0
-        for resource in resources { for scope in resource.scopes { for _ in scope.records { count += 1 } } }
+        for resource in resources { for scope in resource.scopes { count += scope.records.count } }
         return count
     }
 }

@@ -63,13 +63,14 @@ struct GenAIAttributes {
         return nil
     }
 
-    /// Values of the `prefix{i}suffix` family, in index order.
-    func indexed(_ prefix: String, _ suffix: String) -> [(index: Int, value: AttributeScalar)] {
+    /// Values of the `prefix{i}suffix` family, in index order. Keys are
+    /// compared in place; only family members are copied out.
+    func indexed(_ prefix: StaticString, _ suffix: String) -> [(index: Int, value: AttributeScalar)] {
         var found: [(Int, AttributeScalar)] = []
-        for index in keys.indices where keys[index].count > prefix.utf8.count + suffix.utf8.count {
-            let key = keys[index].string
-            guard key.hasPrefix(prefix), key.hasSuffix(suffix),
-                  let position = Int(key.dropFirst(prefix.count).dropLast(suffix.count)) else { continue }
+        for index in keys.indices where keys[index].hasPrefix(prefix) {
+            let rest = keys[index].string.utf8.dropFirst(prefix.utf8CodeUnitCount)
+            guard let tail = String(rest), tail.hasSuffix(suffix),
+                  let position = Int(tail.dropLast(suffix.count)) else { continue }
             found.append((position, AttributeScalar(views[index])))
         }
         return found.sorted { $0.0 < $1.0 }

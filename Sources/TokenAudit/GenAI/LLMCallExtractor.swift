@@ -16,8 +16,8 @@ struct LLMCallExtractor: Sendable {
         var problems: [String] = []
         let usage = Self.usage(attributes, problems: &problems)
         let provider = Self.provider(attributes)
-        let requestModel = attributes.string("gen_ai.request.model", "ai.model.id", "llm.request.model")
-            ?? (dialect == .openInference ? Self.invocationParameter(attributes, "model") : nil)
+        let parameters = dialect == .openInference ? Self.invocationParameters(attributes) : [:]
+        let requestModel = attributes.string("gen_ai.request.model", "ai.model.id", "llm.request.model") ?? parameters["model"]
         let responseModel = attributes.string("gen_ai.response.model", "ai.response.model", "llm.model_name", "llm.response.model")
 
         let traceID = span.traceID.array
@@ -40,7 +40,7 @@ struct LLMCallExtractor: Sendable {
             dialect: dialect, operation: operation, isAggregate: isAggregate,
             provider: provider, requestModel: requestModel, responseModel: responseModel,
             usage: usage,
-            maxTokens: Self.maxTokens(attributes, problems: &problems),
+            maxTokens: Self.maxTokens(attributes, parameters: parameters, problems: &problems),
             finishReasons: (attributes.first("gen_ai.response.finish_reasons", "ai.response.finishReason", "llm.finish_reason")?.value.strings) ?? [],
             isStreaming: Self.isStreaming(attributes),
             errorType: errorType,
@@ -138,7 +138,7 @@ struct LLMCallExtractor: Sendable {
                              "llm.token_count.completion_details.reasoning", "ai.usage.reasoningTokens"))
     }
 
-    static func maxTokens(_ a: GenAIAttributes, problems: inout [String]) -> Int? {
+    static func maxTokens(_ a: GenAIAttributes, parameters: [String: String], problems: inout [String]) -> Int? {
         if let (key, value) = a.first("gen_ai.request.max_tokens", "ai.settings.maxOutputTokens", "ai.settings.maxTokens",
                                       "llm.request.max_tokens") {
             switch value.count {
@@ -146,23 +146,26 @@ struct LLMCallExtractor: Sendable {
             case .failure(let problem): problems.append("\(key) \(problem)"); return nil
             }
         }
-        return invocationParameter(a, "max_completion_tokens").flatMap(Int.init)
-            ?? invocationParameter(a, "max_tokens").flatMap(Int.init)
+        return parameters["max_completion_tokens"].flatMap(Int.init) ?? parameters["max_tokens"].flatMap(Int.init)
     }
 
-    /// A top-level member of OpenInference's `llm.invocation_parameters` JSON.
-    static func invocationParameter(_ a: GenAIAttributes, _ name: String) -> String? {
-        guard let text = a.string("llm.invocation_parameters") else { return nil }
+    /// The scalar top-level members of OpenInference's
+    /// `llm.invocation_parameters` JSON, parsed once per span.
+    static func invocationParameters(_ a: GenAIAttributes) -> [String: String] {
+        guard let text = a.string("llm.invocation_parameters") else { return [:] }
         let bytes = Array(text.utf8)
         guard let node = try? bytes.withUnsafeBytes({ raw throws(WireError) in try JSONParser.parse(raw, maxDepth: 16) }),
-              case .object(let members) = node.value,
-              let value = members.last(where: { $0.key == name })?.node.value
-        else { return nil }
-        switch value {
-        case .string(let s): return s
-        case .number(let n): return n
-        default: return nil
+              case .object(let members) = node.value
+        else { return [:] }
+        var parameters: [String: String] = [:]
+        for (name, member) in members {
+            switch member.value {
+            case .string(let s): parameters[name] = s
+            case .number(let n): parameters[name] = n
+            default: break
+            }
         }
+        return parameters
     }
 
     static func provider(_ a: GenAIAttributes) -> String? {
@@ -186,17 +189,16 @@ struct LLMCallExtractor: Sendable {
         var digest = PromptDigest()
         if let system = a["gen_ai.system_instructions"] { MessageContent.feed(system, as: .system, into: &digest) }
 
-        let indexedPrompts = a.indexed("gen_ai.prompt.", ".content")
-        let openInferenceInput = a.indexed("llm.input_messages.", ".message.content")
+        // Each source is looked at only when the ones before it are absent.
         if let messages = a["gen_ai.input.messages"] {
             MessageContent.feed(messages, as: .input, into: &digest)
-        } else if !indexedPrompts.isEmpty {
-            for (index, content) in indexedPrompts {
+        } else if case let prompts = a.indexed("gen_ai.prompt.", ".content"), !prompts.isEmpty {
+            for (index, content) in prompts {
                 let role = a["gen_ai.prompt.\(index).role"]?.text ?? "user"
                 MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
             }
-        } else if !openInferenceInput.isEmpty {
-            for (index, content) in openInferenceInput {
+        } else if case let messages = a.indexed("llm.input_messages.", ".message.content"), !messages.isEmpty {
+            for (index, content) in messages {
                 let role = a["llm.input_messages.\(index).message.role"]?.text ?? "user"
                 MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
             }
@@ -206,14 +208,12 @@ struct LLMCallExtractor: Sendable {
             contentFromEvents(events, into: &digest, output: false)
         }
 
-        let indexedCompletions = a.indexed("gen_ai.completion.", ".content")
-        let openInferenceOutput = a.indexed("llm.output_messages.", ".message.content")
         if let messages = a["gen_ai.output.messages"] {
             MessageContent.feed(messages, as: .output, into: &digest)
-        } else if !indexedCompletions.isEmpty {
-            for (_, content) in indexedCompletions { MessageContent.feed(content, as: .output, into: &digest) }
-        } else if !openInferenceOutput.isEmpty {
-            for (_, content) in openInferenceOutput { MessageContent.feed(content, as: .output, into: &digest) }
+        } else if case let completions = a.indexed("gen_ai.completion.", ".content"), !completions.isEmpty {
+            for (_, content) in completions { MessageContent.feed(content, as: .output, into: &digest) }
+        } else if case let messages = a.indexed("llm.output_messages.", ".message.content"), !messages.isEmpty {
+            for (_, content) in messages { MessageContent.feed(content, as: .output, into: &digest) }
         } else if let completion = a.first("ai.response.text", "gen_ai.completion", "output.value")?.value {
             MessageContent.feed(completion, as: .output, into: &digest)
         } else {

@@ -22,6 +22,9 @@ public final class Pipeline: Service {
     public let signal: Signal
     let queue: any BatchBuffer
     let processors: [any TelemetryProcessor]
+    /// The processors that may refuse data at admission (the memory limiter),
+    /// found once rather than cast on every request.
+    private let admissionGuards: [any AdmissionGuard]
     let exporters: [any TelemetryExporter]
     private let logger: Logger
     private let refusedCounter: Counter
@@ -36,6 +39,7 @@ public final class Pipeline: Service {
         self.signal = signal
         self.queue = queue
         self.processors = processors
+        self.admissionGuards = processors.compactMap { $0 as? any AdmissionGuard }
         self.exporters = exporters
         var logger = logger
         logger[metadataKey: "pipeline"] = "\(id)"
@@ -51,7 +55,7 @@ public final class Pipeline: Service {
 
     /// Takes `batch` if there is room, without waiting (receivers).
     public func accept(_ batch: TelemetryBatch) -> Admission {
-        for guardian in processors.compactMap({ $0 as? any AdmissionGuard }) {
+        for guardian in admissionGuards {
             if let reason = guardian.refusal {
                 refusedCounter.increment(by: batch.itemCount)
                 return .refused(reason)
