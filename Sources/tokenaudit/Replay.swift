@@ -22,7 +22,7 @@ struct Replay: AsyncParsableCommand {
         let config = try options.load()
         let logger = DaemonLogging.bootstrap(level: config.service.logLevel)
         let daemon = try Daemon(config: config, logger: logger, serving: false)
-        try daemon.prepare()
+        daemon.prepare()
         let replay = TokenAudit.Replay(daemon: daemon, signal: signal.flatMap(Signal.init(rawValue:)))
         let summary = try await replay.run(files: files)
         print("replayed \(summary.requests) requests: \(summary.spans) spans, \(summary.logRecords) log records")

@@ -12,7 +12,7 @@ struct Serve: AsyncParsableCommand {
         let logger = DaemonLogging.bootstrap(level: config.service.logLevel)
         logger.info("starting tokenaudit", metadata: ["config": "\(options.config ?? "(embedded default)")"])
         let daemon = try Daemon(config: config, logger: logger)
-        try daemon.prepare()
+        daemon.prepare()
         try await daemon.serviceGroup().run()
         logger.info("tokenaudit stopped; every accepted request was handed to the exporters")
     }

@@ -66,13 +66,9 @@ public struct WireString: CustomStringConvertible {
 
     /// Lowercase hex, as OTLP/JSON writes trace and span ids.
     public var hex: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(count * 2)
-        for byte in rawBytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
+        HexCoding.encode(rawBytes, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 }

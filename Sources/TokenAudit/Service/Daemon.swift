@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 public import Logging
 public import ServiceLifecycle
@@ -36,8 +37,8 @@ public final class Daemon: Sendable {
         self.logger = logger
         // Replay runs beside a serving daemon on the same storage: it keeps
         // its queues in memory so the two never take each other's batches.
+        try FileManager.default.createDirectory(atPath: config.service.storagePath, withIntermediateDirectories: true)
         if serving, config.service.durableQueues {
-            try RotatingFileWriter.createParentDirectories(of: config.service.storagePath + "/")
             store = try DurableStore(path: config.service.storagePath + "/queue.sqlite", durability: config.service.durability)
         } else {
             store = nil
@@ -134,10 +135,9 @@ public final class Daemon: Sendable {
             logger: logger))
     }
 
-    /// Prepares the storage folder and reports what the configuration leaves
-    /// unserved; called once before the group runs.
-    public func prepare() throws {
-        try RotatingFileWriter.createParentDirectories(of: config.service.storagePath + "/")
+    /// Reports, once before the group runs, what a user should know about
+    /// the configuration (receivers reachable beyond loopback).
+    public func prepare() {
         for (id, receiver) in receivers.sorted(by: { $0.key < $1.key }) {
             let endpoints = [receiver.config.http?.endpoint, receiver.config.grpc?.endpoint].compactMap { $0 }
             for endpoint in endpoints where !endpoint.isLoopback {

@@ -78,7 +78,7 @@ public struct Replay: Sendable {
         let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
         let signal: Signal = text.contains("\"resourceLogs\"") || text.contains("\"resource_logs\"") ? .logs : .traces
         do {
-            let protobuf = try OTLPJSONDecoder.protobuf(fromJSON: bytes, as: Self.schema(signal))
+            let protobuf = try OTLPJSONDecoder.protobuf(fromJSON: bytes, as: signal.requestSchema)
             return try batch(protobuf, signal: signal)
         } catch {
             throw Failure(file: file, line: line, reason: "\(error)")
@@ -101,13 +101,9 @@ public struct Replay: Sendable {
 
     private func batch(_ protobuf: [UInt8], signal: Signal) throws -> TelemetryBatch {
         let count = try protobuf.withUnsafeBytes { raw throws(WireError) -> Int in
-            try OTLPValidator.validate(raw, as: Self.schema(signal))
-            return signal == .traces ? ExportTraceRequestView(bytes: raw).spanCount : ExportLogsRequestView(bytes: raw).logRecordCount
+            try OTLPValidator.validate(raw, as: signal.requestSchema)
+            return signal.itemCount(in: raw)
         }
         return TelemetryBatch(signal: signal, request: ByteBuffer(bytes: protobuf), itemCount: count)
-    }
-
-    static func schema(_ signal: Signal) -> MessageSchema {
-        signal == .traces ? OTLPSchema.exportTraceRequest : OTLPSchema.exportLogsRequest
     }
 }

@@ -1,3 +1,5 @@
+public import OTLPWire
+
 /// `service`: which components run, wired into which pipelines, plus the
 /// daemon's own endpoints and storage.
 public struct ServiceConfig: Sendable, Equatable {
@@ -46,4 +48,14 @@ public struct ComponentID: Hashable, Sendable, CustomStringConvertible, Comparab
 /// The OTLP signals tokenaudit handles.
 public enum Signal: String, Sendable, Hashable, CaseIterable {
     case traces, logs
+
+    /// `ExportTraceServiceRequest` or `ExportLogsServiceRequest`.
+    public var requestSchema: MessageSchema {
+        self == .traces ? OTLPSchema.exportTraceRequest : OTLPSchema.exportLogsRequest
+    }
+
+    /// Spans or log records in a (validated) request of this signal.
+    public func itemCount(in request: UnsafeRawBufferPointer) -> Int {
+        self == .traces ? ExportTraceRequestView(bytes: request).spanCount : ExportLogsRequestView(bytes: request).logRecordCount
+    }
 }

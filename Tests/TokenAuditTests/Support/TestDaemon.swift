@@ -17,7 +17,7 @@ final class TestDaemon: Sendable {
         var logger = Logger(label: "test-daemon")
         logger.logLevel = .critical
         daemon = try Daemon(config: config, logger: logger)
-        try daemon.prepare()
+        daemon.prepare()
         let group = daemon.serviceGroup(gracefulShutdownSignals: [])
         self.group = group
         self.directory = directory

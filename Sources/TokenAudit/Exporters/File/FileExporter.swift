@@ -45,8 +45,7 @@ public final class FileExporter: TelemetryExporter {
                     queue.complete(queued)
                     gauges.record(queue.depth)
                 }
-                let schema = batch.signal == .traces ? OTLPSchema.exportTraceRequest : OTLPSchema.exportLogsRequest
-                var line = batch.request.withUnsafeReadableBytes { OTLPJSONEncoder.json(fromProtobuf: $0, as: schema) }
+                var line = batch.request.withUnsafeReadableBytes { OTLPJSONEncoder.json(fromProtobuf: $0, as: batch.signal.requestSchema) }
                 line.append(UInt8(ascii: "\n"))
                 let bytes = line
                 do {

@@ -13,8 +13,6 @@ public struct OTLPHTTPExporterConfig: Sendable, Equatable {
         set { sending[keyPath: keyPath] = newValue }
     }
 
-    public typealias Compression = SendingSettings.Compression
-
     public init(endpoint: String = "http://127.0.0.1:14318") {
         self.endpoint = endpoint
     }

@@ -23,7 +23,7 @@ struct OTLPRequestDecoder: Sendable {
                 message: "unsupported Content-Encoding '\(other)' (supported: gzip, identity)")
         }
 
-        let schema = signal == .traces ? OTLPSchema.exportTraceRequest : OTLPSchema.exportLogsRequest
+        let schema = signal.requestSchema
         let protobuf: ByteBuffer
         switch mediaType {
         case .json:
@@ -44,11 +44,7 @@ struct OTLPRequestDecoder: Sendable {
             protobuf = body
         }
 
-        let count = protobuf.withUnsafeReadableBytes { raw in
-            signal == .traces
-                ? ExportTraceRequestView(bytes: raw).spanCount
-                : ExportLogsRequestView(bytes: raw).logRecordCount
-        }
+        let count = protobuf.withUnsafeReadableBytes { signal.itemCount(in: $0) }
         return TelemetryBatch(signal: signal, request: protobuf, itemCount: count)
     }
 
