@@ -93,35 +93,6 @@ public final class OTLPGRPCExporter: TelemetryExporter {
 
     /// The `RetryInfo.retry_delay` in `grpc-status-details-bin`, if any.
     static func retryInfo(_ metadata: Metadata) -> Duration? {
-        for details in metadata[binaryValues: "grpc-status-details-bin"] {
-            let delay = details.withUnsafeBytes { raw -> Duration? in
-                var status = ProtoCursor(bytes: raw)
-                while let field = try? status.next() {
-                    guard field.number == 3, field.wireType == .lengthDelimited else { continue }  // details: Any
-                    var any = ProtoCursor(bytes: raw, range: field.payload)
-                    var isRetryInfo = false
-                    var value: Range<Int>?
-                    while let member = try? any.next() {
-                        if member.number == 1 { isRetryInfo = WireString(bytes: raw, range: member.payload).string.hasSuffix("google.rpc.RetryInfo") }
-                        if member.number == 2 { value = member.payload }
-                    }
-                    guard isRetryInfo, let value else { continue }
-                    var retryInfo = ProtoCursor(bytes: raw, range: value)
-                    while let delay = try? retryInfo.next() {
-                        guard delay.number == 1, delay.wireType == .lengthDelimited else { continue }
-                        var duration = ProtoCursor(bytes: raw, range: delay.payload)
-                        var seconds: Int64 = 0, nanos: Int64 = 0
-                        while let part = try? duration.next() {
-                            if part.number == 1 { seconds = Int64(bitPattern: part.value) }
-                            if part.number == 2 { nanos = Int64(Int32(truncatingIfNeeded: part.value)) }
-                        }
-                        return .seconds(seconds) + .nanoseconds(nanos)
-                    }
-                }
-                return nil
-            }
-            if let delay { return delay }
-        }
-        return nil
+        metadata[binaryValues: RetryInfo.metadataKey].lazy.compactMap(RetryInfo.retryDelay(inStatus:)).first
     }
 }

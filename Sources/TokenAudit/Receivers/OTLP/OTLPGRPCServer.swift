@@ -106,21 +106,7 @@ extension OTLPRefusal {
         }
         var metadata = Metadata()
         if let retryAfter {
-            var status = ProtoWriter()
-            status.varintField(1, UInt64(code.rawValue))
-            status.stringField(2, message)
-            status.message(3) { any in
-                any.stringField(1, "type.googleapis.com/google.rpc.RetryInfo")
-                any.message(2) { retryInfo in
-                    retryInfo.message(1) { duration in
-                        let (seconds, attoseconds) = retryAfter.components
-                        if seconds != 0 { duration.varintField(1, UInt64(seconds)) }
-                        let nanos = attoseconds / 1_000_000_000
-                        if nanos != 0 { duration.varintField(2, UInt64(nanos)) }
-                    }
-                }
-            }
-            metadata.addBinary(status.bytes, forKey: "grpc-status-details-bin")
+            metadata.addBinary(RetryInfo.status(code: code.rawValue, message: message, retryDelay: retryAfter), forKey: RetryInfo.metadataKey)
         }
         return RPCError(code: grpcCode, message: message, metadata: metadata)
     }
