@@ -7,7 +7,7 @@ PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
 REF_OUT      := Sources/CProtobufReference/generated
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev libsqlite3-dev
 
-.PHONY: run test build release proto clean deps bench
+.PHONY: run test build release proto clean deps bench eval
 
 ## run: build a release binary if needed, then serve the embedded default config
 run: deps release
@@ -28,6 +28,12 @@ release: deps
 bench: deps
 	$(SWIFT) build -c release --product tokenaudit-bench
 	.build/release/tokenaudit-bench --output bench/results
+
+## eval: score detection on simulated organisations (seeds not tuned on) → bench/results/eval.md
+SEEDS ?= 11,23,37
+DAYS  ?= 3
+eval: deps release
+	.build/release/tokenaudit eval --seeds $(SEEDS) --days $(DAYS) --output bench/results/eval.md
 
 ## proto: regenerate the committed libprotobuf-c reference code from proto/
 proto: deps

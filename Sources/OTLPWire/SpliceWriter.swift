@@ -10,7 +10,7 @@ public import NIOCore
 ///
 /// Appending at the end of a message is valid protobuf: repeated fields
 /// concatenate, so new attributes simply join the record's list.
-public struct SpliceWriter {
+public struct SpliceWriter: Sendable {
     struct Insertion {
         var target: SpliceTarget
         var bytes: Range<Int>  // into `additions`

@@ -149,4 +149,54 @@ import Testing
             #expect(throws: Never.self, "\(file)") { try TokenAuditConfig.parse(yaml: yaml, source: file) }
         }
     }
+
+    @Test func detectionKeysAreReadAndCheckedWithTheirPaths() throws {
+        let config = try TokenAuditConfig.parse(yaml: """
+            processors:
+              tokenaudit:
+                decision_wait: 500ms
+                detection:
+                  window: 2h
+                  max_principals: 5000
+                  hold_limit_mib: 16
+                  suspect_threshold: 0.3
+                  performative_threshold: 0.8
+                  detectors:
+                    automated_loop: { weight: 0.5 }
+                    retry_storm: { enabled: false }
+            receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:4318" } } } }
+            exporters: { file: { path: x.jsonl } }
+            service: { pipelines: { traces: { receivers: [otlp], processors: [tokenaudit], exporters: [file] } } }
+            """, source: "test")
+        guard case .tokenaudit(let p)? = config.processors[ComponentID("tokenaudit")] else { Issue.record("no processor"); return }
+        #expect(p.decisionWait == .milliseconds(500))
+        #expect(p.detection.window == .seconds(7200))
+        #expect(p.detection.maxPrincipals == 5000)
+        #expect(p.detection.holdLimitBytes == 16 << 20)
+        #expect(p.detection.settings(.automatedLoop) == DetectorSettings(enabled: true, weight: 0.5))
+        #expect(p.detection.settings(.retryStorm).enabled == false)
+        #expect(p.detection.settings(.repeatedPrompt) == DetectorSettings(enabled: true, weight: 1))
+
+        let found = issues("""
+            processors:
+              tokenaudit:
+                detection:
+                  window: 10s
+                  suspect_threshold: 0.9
+                  performative_threshold: 0.5
+                  detectors: { looping: {}, unused_output: { wieght: 1 } }
+            receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:4318" } } } }
+            exporters: { file: { path: x.jsonl } }
+            service: { pipelines: { traces: { receivers: [otlp], processors: [tokenaudit], exporters: [file] } } }
+            """).map(\.description)
+        for fragment in [
+            "processors.tokenaudit.detection.window: must be between 1m and 30d",
+            "processors.tokenaudit.detection.performative_threshold: must not be below suspect_threshold",
+            "processors.tokenaudit.detection.detectors.looping: unknown detector; known: repeated_prompt",
+            "processors.tokenaudit.detection.detectors.unused_output.wieght: unknown key 'wieght'",
+        ] {
+            #expect(found.contains { $0.contains(fragment) }, "missing: \(fragment)\nin: \(found)")
+        }
+        #expect(found.count == 4, "\(found)")
+    }
 }

@@ -135,7 +135,8 @@ import Testing
 
     @Test func aFullPipelineAnswers503WithRetryAfterAndRecovers() async throws {
         // Downstream holds every request, so the exporter (queue of 1) and the
-        // pipeline (queue of 1) fill up; the next request must be refused.
+        // pipeline (queue of 1, which also counts the request held for
+        // decision_wait) fill up; the next request must be refused.
         let sink = RecordingSink()
         sink.hold()
         let yaml = TestDaemon.yaml(
@@ -156,7 +157,7 @@ import Testing
             #expect(refused.rpcStatus?.contains("code: 14") == true)
             #expect(refused.rpcStatus?.contains("is full; retry later") == true)
             let accepted = statuses.filter { $0 == 200 }.count
-            #expect(accepted >= 2)
+            #expect(accepted >= 1)
 
             // Once downstream answers, the backlog drains and new data is taken again.
             sink.release()

@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 
 /// The admin endpoint. `GET /healthz` reports liveness and the pipeline's
-/// state as JSON; the dashboard, `/api/v1/*` and `/metrics` join it later.
+/// state as JSON; `POST /api/v1/outcomes` links outcomes to calls.
 struct AdminResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let pipelines: [Pipeline]
     let exporters: [any TelemetryExporter]
     let processors: [TokenAuditProcessor]
+    let outcomes: OutcomesEndpoint
 
     struct Health: Encodable {
         struct PipelineState: Encodable {
@@ -29,6 +30,10 @@ struct AdminResponder: HTTPResponder {
             var spansWithExtractionProblems: Int
             var unknownModels: [String: Int]
             var co2Grams: Double
+            var verdicts: [String: Int]
+            var labels: [String: Int]
+            var trackedPrincipals: Int
+            var heldTraces: Int
         }
         var status = "ok"
         var pipelines: [PipelineState]
@@ -37,6 +42,7 @@ struct AdminResponder: HTTPResponder {
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        if request.uri.path == "/api/v1/outcomes" { return try await outcomes.respond(to: request) }
         guard request.uri.path == "/healthz" else {
             return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "not found: \(request.uri.path)\n")))
@@ -48,15 +54,14 @@ struct AdminResponder: HTTPResponder {
             pipelines: pipelines.map { .init(id: "\($0.id)", queue: $0.depth) },
             processors: processors.map {
                 .init(id: "\($0.id)", llmCalls: $0.stats.calls, spansWithExtractionProblems: $0.stats.spansWithProblems,
-                      unknownModels: $0.stats.unknownModels, co2Grams: $0.stats.co2Grams)
+                      unknownModels: $0.stats.unknownModels, co2Grams: $0.stats.co2Grams,
+                      verdicts: Dictionary(uniqueKeysWithValues: $0.stats.verdicts.map { ($0.key.rawValue, $0.value) }),
+                      labels: Dictionary(uniqueKeysWithValues: $0.stats.labels.map { ($0.key.rawValue, $0.value) }),
+                      trackedPrincipals: $0.detection.trackedPrincipals, heldTraces: $0.detection.heldTraces)
             },
             exporters: exporters.map {
                 .init(id: "\($0.id)", queue: $0.depth, sentItems: $0.stats.sent, failedItems: $0.stats.failed, retriedRequests: $0.stats.retried)
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = try encoder.encode(health)
-        return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return AdminJSON.response(.ok, health)
     }
 }

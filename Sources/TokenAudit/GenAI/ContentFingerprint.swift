@@ -17,6 +17,9 @@ public struct ContentFingerprint: Sendable, Equatable, Hashable {
     public var promptSketch: UInt64
     /// Fingerprint of the system instructions, when present.
     public var systemPrompt: UInt64?
+    /// The longest of several input messages (a document pasted before a
+    /// question); nil for single-message prompts and `.metadata`.
+    public var largestMessage: UInt64?
     /// Characters of prompt text seen (0 for `.metadata`).
     public var promptCharacters: Int
     /// Fingerprint of the output, when the completion was captured.
@@ -39,7 +42,7 @@ public struct ContentFingerprint: Sendable, Equatable, Hashable {
         hash.add(operation.description)
         hash.add(String(inputTokens ?? -1))
         hash.add(systemPrompt.map(hex) ?? "")
-        return ContentFingerprint(kind: .metadata, prompt: hash.value, promptSketch: 0, systemPrompt: systemPrompt,
+        return ContentFingerprint(kind: .metadata, prompt: hash.value, promptSketch: 0, systemPrompt: systemPrompt, largestMessage: nil,
                                   promptCharacters: 0, completion: nil, completionCharacters: nil)
     }
 }

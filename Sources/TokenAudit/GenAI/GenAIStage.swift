@@ -33,11 +33,14 @@ final class GenAIStage: Sendable {
             contentIndex: contentIndex)
     }
 
-    /// Extracts every LLM call of a traces batch and splices the attributes in.
-    func enrich(_ batch: TelemetryBatch) -> TelemetryBatch {
-        var writer = SpliceWriter()
+    /// Step 1, in arrival order: extracts every LLM call of a traces batch,
+    /// prepares the attribution attributes and has `detection` observe each
+    /// leaf model call. `release` on the result finishes the request.
+    func observe(_ batch: TelemetryBatch, detection: DetectionEngine?) -> ObservedRequest {
+        var observed = ObservedRequest(batch: batch)
         batch.request.withUnsafeReadableBytes { raw in
-            ExportTraceRequestView(bytes: raw).forEachSpan { resourceSpans, _, span in
+            let request = ExportTraceRequestView(bytes: raw)
+            request.forEachSpan { resourceSpans, _, span in
                 guard let call = extractor.extract(span, resource: resourceSpans.resource) else { return }
                 let cost = call.isAggregate ? nil : price(of: call.model)?.cost(of: call.usage)
                 stats.record(call, priced: cost != nil, co2Grams: emissions.grams(for: call.usage))
@@ -46,18 +49,22 @@ final class GenAIStage: Sendable {
                 // already annotated this span, and keys must not repeat.
                 guard span.attributes["tokenaudit.principal"] == nil else { return }
                 let target = span.spliceTarget
-                writer.appendAttribute(to: target, key: "tokenaudit.principal", value: .string(call.principal.id))
-                if let team = call.team { writer.appendAttribute(to: target, key: "tokenaudit.team", value: .string(team)) }
+                observed.writer.appendAttribute(to: target, key: "tokenaudit.principal", value: .string(call.principal.id))
+                if let team = call.team { observed.writer.appendAttribute(to: target, key: "tokenaudit.team", value: .string(team)) }
                 guard !call.isAggregate, call.operation.callsModel else { return }
-                if let input = call.usage.input { writer.appendAttribute(to: target, key: "tokenaudit.tokens.input", value: .int(Int64(input))) }
-                if let output = call.usage.output { writer.appendAttribute(to: target, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
-                if let cost { writer.appendAttribute(to: target, key: "tokenaudit.cost.usd", value: .double(cost)) }
+                if let input = call.usage.input { observed.writer.appendAttribute(to: target, key: "tokenaudit.tokens.input", value: .int(Int64(input))) }
+                if let output = call.usage.output { observed.writer.appendAttribute(to: target, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
+                if let cost { observed.writer.appendAttribute(to: target, key: "tokenaudit.cost.usd", value: .double(cost)) }
+                if let detection { observed.pending.append((target, detection.observe(call))) }
             }
+            if let detection, detection.isAssembling { TraceEvidenceReader.record(request, into: detection, skipping: observed.pending.map(\.1.span)) }
         }
-        guard !writer.isEmpty else { return batch }
-        var out = ByteBuffer()
-        batch.request.withUnsafeReadableBytes { writer.write($0, into: &out) }
-        return TelemetryBatch(signal: batch.signal, request: out, itemCount: batch.itemCount)
+        return observed
+    }
+
+    /// Attribution only, no detection and no hold (tests, chained checks).
+    func enrich(_ batch: TelemetryBatch) -> TelemetryBatch {
+        observe(batch, detection: nil).release(detection: nil)
     }
 
     private func price(of model: String?) -> ModelPrice? {
@@ -99,5 +106,36 @@ final class GenAIStage: Sendable {
                 contentIndex.add(digest, for: ContentIndex.Key(traceID: record.traceID.array, spanID: record.spanID.array))
             }
         }
+    }
+}
+
+/// A traces request between `GenAIStage.observe` and `release`: the
+/// attributes to splice in so far and the calls waiting for a verdict.
+struct ObservedRequest: Sendable {
+    var batch: TelemetryBatch
+    var writer = SpliceWriter()
+    var pending: [(SpliceTarget, PendingCall)] = []
+
+    /// Step 2: decides every pending call, adds the verdict attributes
+    /// (DESIGN.md §3.2) and writes the request. Untouched requests are
+    /// returned as they came, byte for byte.
+    func release(detection: DetectionEngine?, onDecision: (PendingCall, Decision) -> Void = { _, _ in }) -> TelemetryBatch {
+        var writer = writer
+        if let detection {
+            for (target, call) in pending {
+                let decision = detection.decide(call)
+                onDecision(call, decision)
+                writer.appendAttribute(to: target, key: "tokenaudit.verdict", value: .string(decision.verdict.rawValue))
+                writer.appendAttribute(to: target, key: "tokenaudit.score", value: .double(decision.score))
+                guard !decision.findings.isEmpty else { continue }
+                writer.appendAttribute(to: target, key: "tokenaudit.labels", value: .stringArray(decision.findings.map(\.label.rawValue)))
+                writer.appendAttribute(to: target, key: "tokenaudit.reasons", value: .stringArray(decision.findings.map(\.reason)))
+            }
+        }
+        guard !writer.isEmpty else { return batch }
+        var out = ByteBuffer()
+        out.reserveCapacity(batch.request.readableBytes + 256 * max(1, pending.count))
+        batch.request.withUnsafeReadableBytes { writer.write($0, into: &out) }
+        return TelemetryBatch(signal: batch.signal, request: out, itemCount: batch.itemCount, acceptedAtMilliseconds: batch.acceptedAtMilliseconds)
     }
 }

@@ -8,6 +8,8 @@ public final class GenAIStats: Sendable {
         var spansWithProblems = 0
         var unknownModels: [String: Int] = [:]
         var co2Grams = 0.0
+        var verdicts: [Verdict: Int] = [:]
+        var labels: [DetectionLabel: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -36,4 +38,15 @@ public final class GenAIStats: Sendable {
         if !call.problems.isEmpty { problemsCounter.increment() }
         if !priced, call.operation.callsModel, !call.isAggregate { unknownCounter.increment() }
     }
+
+    func record(_ decision: Decision) {
+        state.withLock { s in
+            s.verdicts[decision.verdict, default: 0] += 1
+            for label in decision.labels { s.labels[label, default: 0] += 1 }
+        }
+    }
+
+    /// Calls judged so far, per verdict and per label.
+    public var verdicts: [Verdict: Int] { state.withLock { $0.verdicts } }
+    public var labels: [DetectionLabel: Int] { state.withLock { $0.labels } }
 }

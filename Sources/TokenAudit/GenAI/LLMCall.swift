@@ -36,6 +36,8 @@ public struct LLMCall: Sendable, Equatable {
 
     public var principal: Principal
     public var team: String?
+    /// `service.name` of the resource that sent the span.
+    public var service: String?
 
     public var fingerprint: ContentFingerprint
 

@@ -30,7 +30,7 @@ struct LLMCallExtractor: Sendable {
             provider: provider, model: requestModel ?? responseModel, operation: operation,
             inputTokens: usage.input, systemPrompt: digest.systemPrompt)
 
-        let (principal, team) = principals.resolve(attributes, resource: resource)
+        let (principal, team, service) = principals.resolve(attributes, resource: resource)
         var errorType = attributes.string("error.type")
         if errorType == nil, span.status?.code == 2 { errorType = "error" }
 
@@ -50,7 +50,7 @@ struct LLMCallExtractor: Sendable {
                 "langsmith.trace.session_id", "ai.telemetry.metadata.sessionId"),
             agentID: attributes.string("gen_ai.agent.id"),
             agentName: attributes.string("gen_ai.agent.name"),
-            principal: principal, team: team, fingerprint: fingerprint, problems: problems)
+            principal: principal, team: team, service: service, fingerprint: fingerprint, problems: problems)
     }
 
     // MARK: dialect and operation

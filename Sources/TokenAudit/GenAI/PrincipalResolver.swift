@@ -16,7 +16,7 @@ struct PrincipalResolver: Sendable {
         resourceKeys = Array(Set(attributes + [teamAttribute, "service.name"]))
     }
 
-    func resolve(_ span: GenAIAttributes, resource: ResourceView?) -> (Principal, team: String?) {
+    func resolve(_ span: GenAIAttributes, resource: ResourceView?) -> (Principal, team: String?, service: String?) {
         let resourceValues = Self.strings(resource, keys: resourceKeys)
         var principal = Principal.unknown
         for key in attributes {
@@ -35,7 +35,7 @@ struct PrincipalResolver: Sendable {
         let team = span.string(teamAttribute)
             ?? resourceValues[teamAttribute].flatMap { $0.isEmpty ? nil : $0 }
             ?? directory?.team(of: principal.id)
-        return (principal, team)
+        return (principal, team, resourceValues["service.name"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// String values of the wanted resource attributes; keys are compared

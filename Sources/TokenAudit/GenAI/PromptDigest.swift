@@ -16,6 +16,9 @@ struct PromptDigest: Sendable, Equatable {
     private(set) var outputHashes: [UInt64] = []
     private var sketchCounts = [Int32](repeating: 0, count: 64)
     private(set) var inputCharacters = 0
+    /// The longest input message: in a stuffed prompt, the pasted document.
+    private(set) var longestInput: UInt64 = 0
+    private(set) var longestInputCharacters = -1
     private(set) var outputCharacters = 0
 
     var isEmpty: Bool { inputHashes.isEmpty && systemHashes.isEmpty && outputHashes.isEmpty }
@@ -30,7 +33,9 @@ struct PromptDigest: Sendable, Equatable {
             systemHashes.append(hash)
         case .input:
             inputHashes.append(hash)
-            inputCharacters += text.count
+            let characters = text.count
+            inputCharacters += characters
+            if characters > longestInputCharacters { (longestInput, longestInputCharacters) = (hash, characters) }
             addShingles(words)
         case .output:
             outputHashes.append(hash)
@@ -57,6 +62,9 @@ struct PromptDigest: Sendable, Equatable {
         outputHashes += other.outputHashes
         for bit in 0..<64 { sketchCounts[bit] += other.sketchCounts[bit] }
         inputCharacters += other.inputCharacters
+        if other.longestInputCharacters > longestInputCharacters {
+            (longestInput, longestInputCharacters) = (other.longestInput, other.longestInputCharacters)
+        }
         outputCharacters += other.outputCharacters
     }
 
@@ -76,6 +84,7 @@ struct PromptDigest: Sendable, Equatable {
         for bit in 0..<64 where sketchCounts[bit] > 0 { sketch |= 1 << UInt64(bit) }
         return ContentFingerprint(
             kind: .content, prompt: prompt, promptSketch: sketch, systemPrompt: systemPrompt,
+            largestMessage: inputHashes.count > 1 ? longestInput : nil,
             promptCharacters: inputCharacters, completion: Self.combine(outputHashes),
             completionCharacters: outputHashes.isEmpty ? nil : outputCharacters)
     }

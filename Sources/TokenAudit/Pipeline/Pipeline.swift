@@ -1,6 +1,7 @@
 public import Logging
 public import ServiceLifecycle
 import Metrics
+import Synchronization
 
 /// Receivers → processors → exporters for one signal, with a bounded queue in
 /// front so that receivers never wait: a full queue is refused (503 /
@@ -30,6 +31,8 @@ public final class Pipeline: Service {
     private let refusedCounter: Counter
     private let acceptedCounter: Counter
     private let gauges: QueueGauges
+    /// The delay line while `run` holds requests (for health and metrics).
+    private let heldRequests = Mutex<DelayLine<ParkedBatch>?>(nil)
 
     init(
         id: ComponentID, signal: Signal, queue: any BatchBuffer,
@@ -83,25 +86,81 @@ public final class Pipeline: Service {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            while let queued = await queue.next() {
-                var processed = queued.batch
-                for processor in processors {
-                    processed = await processor.process(processed)
+            if let hold = holdPoint() {
+                await runHolding(hold)
+            } else {
+                while let queued = await queue.next() {
+                    await deliver(await process(queued.batch, through: processors[...]), completing: queued)
                 }
-                for exporter in exporters where await !exporter.export(processed) {
-                    logger.error("exporter already stopped; batch not delivered to it", metadata: [
-                        "exporter": "\(exporter.id)", "items": "\(processed.itemCount)",
-                    ])
-                }
-                // Every exporter holds it now (durably, when queues are durable).
-                queue.complete(queued)
-                gauges.record(queue.depth)
             }
             logger.debug("pipeline drained")
         } onGracefulShutdown: {
             // Receivers have stopped by now (services stop in reverse order);
-            // what is queued is still processed before run() returns.
+            // what is queued or held is still processed before run() returns.
             self.queue.finish()
         }
     }
+
+    /// The first processor that holds this pipeline's requests, and for how long.
+    private func holdPoint() -> (index: Int, processor: any HoldingProcessor, wait: Duration)? {
+        for (index, processor) in processors.enumerated() {
+            if let holder = processor as? any HoldingProcessor, let wait = holder.holdDuration(for: signal), wait > .zero {
+                return (index, holder, wait)
+            }
+        }
+        return nil
+    }
+
+    /// Two tasks: intake runs the processors up to the holding one in
+    /// arrival order and parks each request in a `DelayLine`; release takes
+    /// them out when their time comes and runs the rest. Queue completions
+    /// stay in arrival order, so a durable queue forgets a request only once
+    /// every exporter holds it.
+    private func runHolding(_ hold: (index: Int, processor: any HoldingProcessor, wait: Duration)) async {
+        let line = DelayLine<ParkedBatch>(limitBytes: hold.processor.holdLimitBytes)
+        heldRequests.withLock { $0 = line }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while let parked = await line.next() {
+                    let released = parked.deferred.release()
+                    await self.deliver(await self.process(released, through: self.processors[(hold.index + 1)...]), completing: parked.queued)
+                }
+            }
+            while let queued = await queue.next() {
+                let batch = await process(queued.batch, through: processors[..<hold.index])
+                let deferred = hold.processor.hold(batch)
+                await line.append(ParkedBatch(queued: queued, deferred: deferred), bytes: deferred.bytes, deadline: .now + hold.wait)
+            }
+            line.finish()
+        }
+    }
+
+    private func process(_ batch: TelemetryBatch, through stages: ArraySlice<any TelemetryProcessor>) async -> TelemetryBatch {
+        var processed = batch
+        for processor in stages {
+            processed = await processor.process(processed)
+        }
+        return processed
+    }
+
+    private func deliver(_ processed: TelemetryBatch, completing queued: QueuedBatch) async {
+        for exporter in exporters where await !exporter.export(processed) {
+            logger.error("exporter already stopped; batch not delivered to it", metadata: [
+                "exporter": "\(exporter.id)", "items": "\(processed.itemCount)",
+            ])
+        }
+        // Every exporter holds it now (durably, when queues are durable).
+        queue.complete(queued)
+        gauges.record(queue.depth)
+    }
+
+    /// Requests parked while their traces assemble (0 when nothing holds).
+    public var heldRequestCount: Int { heldRequests.withLock { $0?.count ?? 0 } }
+    public var heldBytes: Int { heldRequests.withLock { $0?.bytes ?? 0 } }
+}
+
+/// A request in a pipeline's delay line, with the queue entry it completes.
+struct ParkedBatch: Sendable {
+    var queued: QueuedBatch
+    var deferred: DeferredBatch
 }

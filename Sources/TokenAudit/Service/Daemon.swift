@@ -11,7 +11,8 @@ import Glibc
 /// The daemon built from a configuration: exporters, pipelines, receivers and
 /// the admin endpoint, run as one `ServiceGroup`.
 ///
-/// Services are listed exporters → pipelines → receivers → admin, because the
+/// Services are listed exporters → (limiters, state keeper) → pipelines →
+/// receivers → admin, because the
 /// group shuts down in reverse order, one service at a time: receivers stop
 /// accepting (finishing requests in flight), then each pipeline drains its
 /// queue into the exporters, then the exporters flush. Nothing accepted
@@ -24,9 +25,13 @@ public final class Daemon: Sendable {
     /// One instance per configured processor, shared by every pipeline naming it.
     public let processors: [ComponentID: TokenAuditProcessor]
     let memoryLimiters: [ComponentID: MemoryLimiter]
+    /// Saves principal state (serving only); stops after the pipelines drain.
+    let snapshotKeeper: PrincipalSnapshotKeeper?
     public let adminAddress = BoundAddress()
     /// The queue file, when queues are durable (serving with `durable_queues`).
     let store: DurableStore?
+    /// Outcomes posted to the admin endpoint, shared by every tokenaudit processor.
+    public let outcomes = OutcomeIndex()
     let logger: Logger
 
     /// Builds every component. `serving: false` builds only exporters and
@@ -71,12 +76,20 @@ public final class Daemon: Sendable {
         var limiters: [ComponentID: MemoryLimiter] = [:]
         for (id, processor) in config.processors where config.service.pipelines.contains(where: { $0.processors.contains(id) }) {
             switch processor {
-            case .tokenaudit(let c): processors[id] = try TokenAuditProcessor(id: id, config: c)
+            case .tokenaudit(let c): processors[id] = try TokenAuditProcessor(id: id, config: c, outcomes: outcomes)
             case .memoryLimiter(let c): limiters[id] = MemoryLimiter(id: id, config: c, logger: logger)
             }
         }
         self.processors = processors
         self.memoryLimiters = limiters
+        if serving, !processors.isEmpty {
+            let snapshots = try PrincipalSnapshotStore(path: config.service.storagePath + "/detection.sqlite")
+            let engines = Dictionary(uniqueKeysWithValues: processors.map { ("\($0.key)", $0.value.detection) })
+            PrincipalSnapshotKeeper.restore(from: snapshots, into: engines, logger: logger)
+            snapshotKeeper = PrincipalSnapshotKeeper(store: snapshots, engines: engines, interval: .seconds(300), logger: logger)
+        } else {
+            snapshotKeeper = nil
+        }
         func processor(_ id: ComponentID) -> (any TelemetryProcessor)? { processors[id] ?? limiters[id] }
 
         pipelines = try config.service.pipelines.map { p in
@@ -103,6 +116,7 @@ public final class Daemon: Sendable {
     public func services() -> [any Service] {
         var services: [any Service] = exporters.sorted { $0.key < $1.key }.map(\.value)
         services += memoryLimiters.sorted { $0.key < $1.key }.map(\.value) as [any Service]
+        if let snapshotKeeper { services.append(snapshotKeeper) }
         services += pipelines as [any Service]
         for (_, receiver) in receivers.sorted(by: { $0.key < $1.key }) { services += receiver.services() }
         let directories = processors.values.compactMap(\.directory)
@@ -115,7 +129,8 @@ public final class Daemon: Sendable {
             services.append(Application(
                 responder: AdminResponder(
                     pipelines: pipelines, exporters: exporters.sorted { $0.key < $1.key }.map(\.value),
-                    processors: processors.sorted { $0.key < $1.key }.map(\.value)),
+                    processors: processors.sorted { $0.key < $1.key }.map(\.value),
+                    outcomes: OutcomesEndpoint(outcomes: outcomes)),
                 configuration: ApplicationConfiguration(address: .hostname(admin.host, port: admin.port)),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? admin.port

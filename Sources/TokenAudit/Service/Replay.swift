@@ -33,7 +33,11 @@ public struct Replay: Sendable {
 
     /// Replays `files` in order and returns once every exporter has flushed.
     public func run(files: [String], progress: @Sendable (Summary) -> Void = { _ in }) async throws -> Summary {
-        let batches = try files.flatMap { try load($0) }
+        try await run(batches: try files.flatMap { try load($0) }, progress: progress)
+    }
+
+    /// Replays requests already in memory (the traffic simulator's).
+    public func run(batches: [TelemetryBatch], progress: @Sendable (Summary) -> Void = { _ in }) async throws -> Summary {
         let group = daemon.serviceGroup(gracefulShutdownSignals: [])
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -1,34 +1,56 @@
-/// The `tokenaudit` processor. Today it extracts every LLM call (any
-/// dialect) and writes the attribution attributes onto its span (see
-/// `GenAIStage`); detection and the verdict attributes are the next stage.
+/// The `tokenaudit` processor: extracts every LLM call (any dialect),
+/// judges it (`DetectionEngine`) and writes attribution and verdict
+/// attributes onto its span. Traces requests are held for `decision_wait`
+/// so that evidence from the rest of the trace is seen before the verdict.
 /// One instance serves every pipeline that names it, so the logs pipeline's
 /// message content reaches the traces pipeline's spans.
-public final class TokenAuditProcessor: TelemetryProcessor {
+public final class TokenAuditProcessor: HoldingProcessor {
     public let id: ComponentID
     public let config: TokenAuditProcessorConfig
     let genAI: GenAIStage
     let directory: TeamDirectory?
+    public let detection: DetectionEngine
+    /// Receives every verdict (summaries plug in here).
+    let onDecision: @Sendable (PendingCall, Decision) -> Void
 
     public var stats: GenAIStats { genAI.stats }
 
     /// Loads the team directory and price file the config names; their
     /// errors are start-up errors.
-    public init(id: ComponentID, config: TokenAuditProcessorConfig) throws {
+    public init(id: ComponentID, config: TokenAuditProcessorConfig, outcomes: OutcomeIndex = OutcomeIndex()) throws {
         self.id = id
         self.config = config
         directory = try config.directoryFile.map { try TeamDirectory(path: $0) }
         var prices = PriceTable()
         if let file = config.priceFile { prices.merge(try PriceTable.load(file)) }
         genAI = GenAIStage(config: config, directory: directory, prices: prices)
+        detection = DetectionEngine(config: config.detection, outcomes: outcomes)
+        let stats = genAI.stats
+        onDecision = { _, decision in stats.record(decision) }
     }
 
     public func process(_ batch: TelemetryBatch) async -> TelemetryBatch {
         switch batch.signal {
         case .traces:
-            return genAI.enrich(batch)
+            return hold(batch).release()
         case .logs:
             genAI.absorbContent(batch)
             return batch
+        }
+    }
+
+    func holdDuration(for signal: Signal) -> Duration? {
+        signal == .traces ? config.decisionWait : nil
+    }
+
+    var holdLimitBytes: Int { config.detection.holdLimitBytes }
+
+    func hold(_ batch: TelemetryBatch) -> DeferredBatch {
+        let observed = genAI.observe(batch, detection: detection)
+        let detection = detection
+        let onDecision = onDecision
+        return DeferredBatch(bytes: batch.request.readableBytes) {
+            observed.release(detection: detection, onDecision: onDecision)
         }
     }
 }

@@ -1,6 +1,4 @@
-/// `processors.tokenaudit`: how LLM calls are attributed and when they are
-/// judged. Detection itself arrives with the extraction and detection stages;
-/// these keys are read and validated now so configs written today keep working.
+/// `processors.tokenaudit`: how LLM calls are attributed, priced and judged.
 public struct TokenAuditProcessorConfig: Sendable, Equatable {
     /// Span, then resource attributes naming the principal; the first present wins.
     public var principalAttributes = [
@@ -16,6 +14,8 @@ public struct TokenAuditProcessorConfig: Sendable, Equatable {
     public var priceFile: String?
     /// Grams of CO2e per 1,000 tokens (a published estimate: 10M tokens/day ≈ 2.5 t/year).
     public var co2GramsPer1kTokens = 0.69
+    /// Detector thresholds, weights and memory bounds.
+    public var detection = DetectionConfig()
 
     public init() {}
 
@@ -28,5 +28,8 @@ public struct TokenAuditProcessorConfig: Sendable, Equatable {
         if m.has("directory_file") { directoryFile = m.string("directory_file", default: "") }
         if m.has("price_file") { priceFile = m.string("price_file", default: "") }
         co2GramsPer1kTokens = m.double("co2_grams_per_1k_tokens", default: co2GramsPer1kTokens, range: 0...1000)
+        var detectionMap = m.mapping("detection")
+        detection = DetectionConfig(&detectionMap)
+        detectionMap.finish()
     }
 }

@@ -1,0 +1,138 @@
+import Synchronization
+
+/// Judges LLM calls in two steps (DESIGN.md §6):
+///
+/// 1. `observe`, as a call arrives and in arrival order: every `CallDetector`
+///    reads the principal's history *before* the call (span time), then the
+///    call joins that history and its group's baseline. Replaying a week in
+///    seconds therefore gives the same findings as living through it.
+/// 2. `decide`, once the request carrying the call has been held for
+///    `decision_wait`: trace-level evidence (a later span that used the
+///    output, an outcome, a follow-up turn) is added, `unused_output` is
+///    judged, and the combiner gives the verdict.
+///
+/// All state sits behind one lock; each step takes it once per call.
+public final class DetectionEngine: Sendable {
+    private struct State: Sendable {
+        var principals: PrincipalTable
+        var baselines = BaselineTable()
+        var traces = TraceTable()
+    }
+
+    public let config: DetectionConfig
+    public let outcomes: OutcomeIndex
+    private let detectors: [any CallDetector]
+    private let combiner: VerdictCombiner
+    private let state: Mutex<State>
+
+    public init(config: DetectionConfig = DetectionConfig(), outcomes: OutcomeIndex = OutcomeIndex()) {
+        self.config = config
+        self.outcomes = outcomes
+        let all: [any CallDetector] = [
+            RepeatedPromptDetector(), AutomatedLoopDetector(), ContextBloatDetector(),
+            VerboseOutputDetector(), RedundantAgentDetector(), RetryStormDetector(),
+        ]
+        detectors = all.filter { config.settings($0.label).enabled }
+        combiner = VerdictCombiner(config: config)
+        state = Mutex(State(principals: PrincipalTable(
+            maxPrincipals: config.maxPrincipals, historyPerPrincipal: config.historyPerPrincipal)))
+    }
+
+    /// Step 1 for a leaf model call; retains its trace until `decide`.
+    func observe(_ call: LLMCall) -> PendingCall {
+        let record = CallRecord(call)
+        let window = UInt64(config.window.components.seconds) * 1_000_000_000
+        let baselineKey = BaselineTable.key(team: call.team, model: call.model, operation: call.operation)
+        let pending = PendingCall(call, record: record)
+        return state.withLock { s in
+            let baseline = s.baselines.baseline(baselineKey)
+            var findings: [Finding] = []
+            var growing = false
+            let capacity = s.principals.historyPerPrincipal
+            s.principals.withWindow(call.principal.id) { principalWindow in
+                let history = principalWindow.history(before: record.start, within: window)
+                let context = CallContext(
+                    record: record, history: history, window: principalWindow, baseline: baseline,
+                    maxTokens: call.maxTokens, finishReasons: call.finishReasons, config: config)
+                for detector in detectors {
+                    if let finding = detector.inspect(context) { findings.append(finding) }
+                }
+                if record.conversation != 0 {
+                    growing = history.contains { $0.conversation == record.conversation && $0.inputTokens < record.inputTokens }
+                }
+                principalWindow.insert(record, capacity: capacity)
+            }
+            if !record.failed { s.baselines.add(baselineKey, input: record.inputTokens, output: record.outputTokens) }
+            s.traces.retain(pending.trace)
+            s.traces.record(.init(span: pending.span, start: record.start, prompt: record.prompt), in: pending.trace)
+            var result = pending
+            result.findings = findings
+            result.conversationGrowing = growing
+            return result
+        }
+    }
+
+    /// Whether any trace is being assembled (if not, other spans need no look).
+    var isAssembling: Bool { state.withLock { !$0.traces.isEmpty } }
+
+    /// Runs `body` on the traces being assembled, under the engine's lock.
+    func withTraces(_ body: (inout TraceTable) -> Void) {
+        state.withLock { body(&$0.traces) }
+    }
+
+    /// Step 2: the verdict on a call observed earlier; releases its trace.
+    func decide(_ pending: PendingCall) -> Decision {
+        var evidence = GenuineEvidence()
+        evidence.toolCalls = pending.toolCalls
+        evidence.conversationGrowing = pending.conversationGrowing
+        let (consumer, others) = state.withLock { s -> (Bool, Int) in
+            defer { s.traces.release(pending.trace) }
+            evidence.outcome = s.traces.outcome(of: pending.trace)
+            if pending.conversation != 0, let window = s.principals.window(pending.principal) {
+                evidence.conversationContinued = window.records.contains {
+                    $0.conversation == pending.conversation && $0.start >= pending.end
+                }
+            }
+            return (s.traces.consumer(of: pending.span, endingAt: pending.end, prompt: pending.prompt, in: pending.trace) != nil,
+                    s.traces.otherSpans(of: pending.trace, besides: pending.span))
+        }
+        evidence.consumedBy = consumer
+        if evidence.outcome == nil {
+            evidence.outcome = pending.outcomeLinks.lazy.compactMap { self.outcomes.outcome($0)?.kind }.first
+        }
+
+        var findings = pending.findings
+        if evidence.isConsumed {
+            findings.removeAll { $0.label == .verboseOutput }
+        } else if config.settings(.unusedOutput).enabled {
+            let alone = others == 0
+            findings.append(Finding(.unusedOutput, strength: alone ? 0.5 : 0.4, reason: alone
+                ? "Nothing used the output: the call was alone in its trace, asked for no tool, and no outcome or follow-up turn was linked."
+                : "Nothing used the output: none of the \(others) other spans of its trace started after it, it asked for no tool, and no outcome or follow-up turn was linked."))
+        }
+        return combiner.decide(findings, evidence: evidence)
+    }
+
+    /// Gives the trace back without a verdict (a call that is not judged).
+    func abandon(_ pending: PendingCall) {
+        state.withLock { $0.traces.release(pending.trace) }
+    }
+
+    // MARK: state
+
+    public var trackedPrincipals: Int { state.withLock { $0.principals.count } }
+    public var heldTraces: Int { state.withLock { $0.traces.count } }
+    /// Bytes of principal state (records, histograms, keys).
+    public var principalStateBytes: Int { state.withLock { $0.principals.footprint } }
+
+    /// Every principal's window, for a snapshot.
+    func snapshot() -> [String: PrincipalWindow] {
+        state.withLock { $0.principals.windows }
+    }
+
+    func restore(_ windows: [String: PrincipalWindow]) {
+        state.withLock { s in
+            for (principal, window) in windows { s.principals.restore(principal, window) }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// The label vocabulary of DESIGN.md §3.2: stable names, one detector each.
+public enum DetectionLabel: String, Sendable, CaseIterable, Codable, Comparable {
+    case repeatedPrompt = "repeated_prompt"
+    case automatedLoop = "automated_loop"
+    case contextBloat = "context_bloat"
+    case verboseOutput = "verbose_output"
+    case unusedOutput = "unused_output"
+    case redundantAgent = "redundant_agent"
+    /// Waste, not performance: it never raises the score.
+    case retryStorm = "retry_storm"
+
+    public static func < (a: Self, b: Self) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// What one detector saw in one call: how strongly it points at
+/// performative use (0...1) and the sentence of evidence behind it.
+public struct Finding: Sendable, Equatable {
+    public var label: DetectionLabel
+    public var strength: Double
+    public var reason: String
+
+    public init(_ label: DetectionLabel, strength: Double, reason: String) {
+        self.label = label
+        self.strength = min(1, max(0, strength))
+        self.reason = reason
+    }
+}
+
+/// `tokenaudit.verdict`.
+public enum Verdict: String, Sendable, CaseIterable, Codable {
+    case genuine, suspect, performative
+}

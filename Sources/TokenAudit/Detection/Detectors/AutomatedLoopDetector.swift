@@ -1,0 +1,43 @@
+/// `automated_loop`: machine cadence. Regular inter-arrival times (a low
+/// coefficient of variation survives uniform jitter of ±50%), no human
+/// think-time, at hours the principal otherwise does not work. Honest batch
+/// jobs are regular too: the combiner lets this count fully only beside
+/// repetition or unused output.
+struct AutomatedLoopDetector: CallDetector {
+    let label = DetectionLabel.automatedLoop
+    /// Gaps needed before cadence means anything.
+    let minimumGaps = 6
+    let recentCalls = 12
+
+    func inspect(_ c: CallContext) -> Finding? {
+        let recent = c.history.suffix(recentCalls)
+        guard recent.count >= minimumGaps, var previous = recent.first?.start else { return nil }
+        var gaps: [Double] = []
+        gaps.reserveCapacity(recent.count)
+        for record in recent.dropFirst() {
+            gaps.append(Double(record.start - previous) / 1e9)
+            previous = record.start
+        }
+        gaps.append(Double(c.record.start - previous) / 1e9)
+        guard let variation = RobustStatistics.coefficientOfVariation(gaps), let medianGap = RobustStatistics.median(gaps) else { return nil }
+        // 0.5 or more is human-like; uniform ±50% jitter gives 0.29.
+        let regularity = min(1, max(0, (0.5 - variation) / 0.3))
+        guard regularity > 0 else { return nil }
+        var strength = 0.8 * regularity
+        var details = ["\(gaps.count + 1) calls every \(CallContext.describe(seconds: medianGap)) (coefficient of variation \(Self.format(variation)))"]
+        if medianGap < 5 {
+            strength += 0.15
+            details.append("no human think-time between them")
+        }
+        if let share = c.window.shareOfActivity(near: c.record.start), share < 0.05 {
+            strength += 0.2
+            let hour = (c.record.start / 3_600_000_000_000) % 24
+            details.append("at \(hour):00 UTC, when this principal makes \(Int((share * 100).rounded()))% of its calls")
+        }
+        return Finding(label, strength: strength, reason: "Machine cadence: " + details.joined(separator: ", ") + ".")
+    }
+
+    static func format(_ value: Double) -> String {
+        String(Double(Int((value * 100).rounded())) / 100)
+    }
+}

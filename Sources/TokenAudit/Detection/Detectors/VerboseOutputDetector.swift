@@ -1,0 +1,22 @@
+/// `verbose_output`: output pushed to the maximum (a very high `max_tokens`
+/// reached, or a `length` stop) or far above the group's usual output. Only
+/// kept when nothing consumes it (`DetectionEngine` drops it otherwise).
+struct VerboseOutputDetector: CallDetector {
+    let label = DetectionLabel.verboseOutput
+
+    func inspect(_ c: CallContext) -> Finding? {
+        let output = Int(c.record.outputTokens)
+        guard output >= c.config.verboseMinOutputTokens else { return nil }
+        let stoppedAtLimit = c.finishReasons.contains { $0 == "length" || $0 == "max_tokens" } || c.record.flags.contains(.outputAtLimit)
+        let typical = c.baseline?.medianOutput ?? 0
+        let farAbove = typical > 0 && Double(output) >= 5 * typical
+        guard stoppedAtLimit || farAbove else { return nil }
+        var parts: [String] = []
+        if stoppedAtLimit {
+            parts.append("the output ran to its limit (\(output) tokens\(c.maxTokens.map { " of max_tokens \($0)" } ?? ""))")
+        }
+        if farAbove { parts.append("\(Int((Double(output) / typical).rounded()))× the usual output of this team and model (\(Int(typical)))") }
+        let strength = (stoppedAtLimit ? 0.75 : 0.5) + (stoppedAtLimit && farAbove ? 0.15 : 0)
+        return Finding(label, strength: strength, reason: "Maximal output: " + parts.joined(separator: ", ") + ", and nothing consumed it.")
+    }
+}

@@ -1,0 +1,59 @@
+import Synchronization
+
+/// Outcomes reported for calls (`POST /api/v1/outcomes`): what was produced
+/// (a commit, a merged PR, a closed ticket, an accepted answer), linked by
+/// trace id, response id or conversation id. Bounded: past `capacity` keys
+/// the oldest half is forgotten.
+public final class OutcomeIndex: Sendable {
+    public enum Link: Sendable, Hashable {
+        case trace([UInt8])
+        case response(String)
+        case conversation(String)
+
+        var key: UInt64 {
+            switch self {
+            case .trace(let id): WireIDKey.of(id)
+            case .response(let id): StableHash.of("response\u{1F}" + id)
+            case .conversation(let id): StableHash.of("conversation\u{1F}" + id)
+            }
+        }
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var kind: String
+        /// When it happened (Unix nanoseconds).
+        public var timeUnixNano: UInt64
+    }
+
+    private struct State {
+        var outcomes: [UInt64: Outcome] = [:]
+        var order: [UInt64] = []
+        var recorded = 0
+    }
+
+    let capacity: Int
+    private let state = Mutex(State())
+
+    public init(capacity: Int = 200_000) {
+        self.capacity = max(2, capacity)
+    }
+
+    public func record(_ outcome: Outcome, for link: Link) {
+        state.withLock { s in
+            let key = link.key
+            if s.outcomes.updateValue(outcome, forKey: key) == nil { s.order.append(key) }
+            s.recorded += 1
+            if s.order.count > capacity {
+                let drop = s.order.count / 2
+                for old in s.order[..<drop] { s.outcomes[old] = nil }
+                s.order.removeFirst(drop)
+            }
+        }
+    }
+
+    func outcome(_ key: UInt64) -> Outcome? {
+        state.withLock { $0.outcomes[key] }
+    }
+
+    public var recorded: Int { state.withLock { $0.recorded } }
+}

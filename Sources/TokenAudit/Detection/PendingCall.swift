@@ -1,0 +1,56 @@
+/// A call between `DetectionEngine.observe` and `decide`: the findings made
+/// on arrival and the keys that trace evidence and outcomes are looked up by.
+struct PendingCall: Sendable {
+    var principal: String
+    var trace: UInt64
+    var span: UInt64
+    var end: UInt64
+    var prompt: UInt64
+    var conversation: UInt32
+    var toolCalls: Bool
+    /// Keys an outcome may have been posted under (trace, response, conversation).
+    var outcomeLinks: [UInt64]
+    var findings: [Finding] = []
+    var conversationGrowing = false
+
+    init(_ call: LLMCall, record: CallRecord) {
+        principal = call.principal.id
+        trace = WireIDKey.of(call.traceID)
+        span = WireIDKey.of(call.spanID)
+        end = call.endTimeUnixNano
+        prompt = record.prompt
+        conversation = record.conversation
+        toolCalls = record.flags.contains(.toolCalls)
+        var links = [OutcomeIndex.Link.trace(call.traceID).key]
+        if let id = call.responseID { links.append(OutcomeIndex.Link.response(id).key) }
+        if let id = call.conversationID { links.append(OutcomeIndex.Link.conversation(id).key) }
+        outcomeLinks = links
+    }
+}
+
+extension CallRecord {
+    init(_ call: LLMCall) {
+        var flags: Flags = []
+        if call.errorType != nil { flags.insert(.failed) }
+        if call.fingerprint.kind == .content { flags.insert(.content) }
+        if let limit = call.maxTokens, limit > 0, let output = call.usage.output, Double(output) >= 0.9 * Double(limit) {
+            flags.insert(.outputAtLimit)
+        }
+        if call.finishReasons.contains(where: { ["tool_calls", "tool_use", "function_call", "tool-calls"].contains($0) }) {
+            flags.insert(.toolCalls)
+        }
+        let agent = call.agentID ?? call.agentName ?? (call.principal.kind == .user ? call.service : nil)
+        self.init(
+            start: call.startTimeUnixNano,
+            prompt: call.fingerprint.prompt,
+            sketch: call.fingerprint.promptSketch,
+            context: call.fingerprint.largestMessage?.folded ?? 0,
+            system: call.fingerprint.systemPrompt?.folded ?? 0,
+            inputTokens: UInt32(clamping: call.usage.input ?? 0),
+            outputTokens: UInt32(clamping: call.usage.output ?? 0),
+            agent: agent.map { StableHash.of($0).folded } ?? 0,
+            conversation: call.conversationID.map { StableHash.of($0).folded } ?? 0,
+            durationMilliseconds: UInt32(clamping: Int(call.durationSeconds * 1000)),
+            flags: flags)
+    }
+}

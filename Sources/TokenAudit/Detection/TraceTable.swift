@@ -1,0 +1,80 @@
+/// The spans of traces whose LLM calls are being held (`decision_wait`),
+/// reduced to what tells whether a call's output was used: when each span
+/// started and, for LLM spans, which prompt it sent.
+///
+/// Invariant: an entry lives while at least one held request carries an LLM
+/// span of its trace (`retain` / `release` count them), so memory is bounded
+/// by what is held. Spans of other traces are not recorded at all.
+struct TraceTable: Sendable {
+    struct SpanFact: Sendable {
+        var span: UInt64
+        var start: UInt64
+        /// The prompt fingerprint of an LLM span; nil for any other span.
+        var prompt: UInt64?
+    }
+
+    struct Entry: Sendable {
+        var facts: [SpanFact] = []
+        var holders = 0
+        /// An outcome recorded on a span of the trace (`tokenaudit.outcome`).
+        var outcome: String?
+    }
+
+    /// Spans remembered per trace; enough to see a consumer after any call.
+    let maxSpansPerTrace = 256
+    private(set) var entries: [UInt64: Entry] = [:]
+
+    var isEmpty: Bool { entries.isEmpty }
+    var count: Int { entries.count }
+
+    func contains(_ trace: UInt64) -> Bool { entries[trace] != nil }
+
+    mutating func retain(_ trace: UInt64) {
+        entries[trace, default: Entry()].holders += 1
+    }
+
+    mutating func release(_ trace: UInt64) {
+        guard var entry = entries[trace] else { return }
+        entry.holders -= 1
+        entries[trace] = entry.holders > 0 ? entry : nil
+    }
+
+    /// Records a span of a trace already retained; others are ignored.
+    mutating func record(_ fact: SpanFact, in trace: UInt64) {
+        guard entries[trace] != nil else { return }
+        if entries[trace]?.facts.count ?? 0 < maxSpansPerTrace { entries[trace]?.facts.append(fact) }
+    }
+
+    mutating func recordOutcome(_ kind: String, in trace: UInt64) {
+        guard entries[trace] != nil else { return }
+        entries[trace]?.outcome = kind
+    }
+
+    func outcome(of trace: UInt64) -> String? { entries[trace]?.outcome }
+
+    /// A span of the trace that started after the call ended and is not the
+    /// same prompt sent again: a tool run, a write, the next agent step.
+    func consumer(of span: UInt64, endingAt end: UInt64, prompt: UInt64, in trace: UInt64) -> SpanFact? {
+        entries[trace]?.facts.first { fact in
+            fact.span != span && fact.start >= end && fact.prompt != prompt
+        }
+    }
+
+    /// Spans recorded for the trace besides `span`.
+    func otherSpans(of trace: UInt64, besides span: UInt64) -> Int {
+        entries[trace]?.facts.reduce(0) { $0 + ($1.span == span ? 0 : 1) } ?? 0
+    }
+}
+
+/// 64-bit keys for trace and span ids, read straight from the wire bytes.
+enum WireIDKey {
+    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash = StableHash()
+        hash.add(bytes: bytes)
+        return hash.value
+    }
+
+    static func of(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { of($0) }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import TokenAudit
+
+@Suite struct PrincipalStateTests {
+    @Test func windowsKeepSpanTimeOrderAndTheirCap() {
+        var window = PrincipalWindow()
+        var f = CallFactory()
+        for t in [50.0, 10, 30, 20, 40] { window.insert(CallRecord(f.call(at: t)), capacity: 4) }
+        #expect(window.records.map(\.start) == [20.0, 30, 40, 50].map { f.origin + UInt64($0 * 1e9) })
+        let history = window.history(before: f.origin + 45_000_000_000, within: 20_000_000_000)
+        #expect(history.map(\.start) == [30.0, 40].map { f.origin + UInt64($0 * 1e9) })
+    }
+
+    @Test func theLeastRecentlySeenPrincipalsAreEvicted() {
+        var table = PrincipalTable(maxPrincipals: 80, historyPerPrincipal: 8)
+        for i in 0..<80 { table.withWindow("p\(i)") { _ in } }
+        table.withWindow("p0") { _ in }  // p0 is recent again
+        table.withWindow("new") { _ in }
+        #expect(table.count == 71)
+        #expect(table.window("p0") != nil && table.window("new") != nil)
+        #expect(table.window("p1") == nil && table.window("p10") == nil)
+        #expect(table.window("p79") != nil)
+    }
+
+    /// The budget: at most 2 KiB per active principal on average,
+    /// measured on a realistic mix (most principals light, some at the cap).
+    @Test func principalStateStaysUnderTwoKiBPerPrincipal() {
+        let engine = DetectionEngine()
+        var f = CallFactory()
+        for p in 0..<5_000 {
+            f.principal = "user-\(p)@example.com"
+            let calls = p % 10 == 0 ? 60 : 1 + p % 12
+            for c in 0..<calls { _ = engine.judge(f.call(at: Double(c * 60), prompt: UInt64(p * 100 + c))) }
+        }
+        let perPrincipal = Double(engine.principalStateBytes) / Double(engine.trackedPrincipals)
+        #expect(engine.trackedPrincipals == 5_000)
+        #expect(MemoryLayout<CallRecord>.stride == 56)
+        #expect(perPrincipal <= 2048, "\(perPrincipal) bytes per principal")
+    }
+
+    @Test func snapshotsRoundTripThroughARealSQLiteFile() throws {
+        let path = TestFiles.temporaryDirectory() + "/detection.sqlite"
+        let engine = DetectionEngine()
+        var f = CallFactory()
+        for i in 0..<40 { _ = engine.judge(f.call(at: Double(i) * 30, prompt: 5, content: true, failed: i % 7 == 0, conversation: "c")) }
+        let store = try PrincipalSnapshotStore(path: path)
+        try store.save(engine.snapshot())
+
+        let restored = DetectionEngine()
+        let (windows, skipped) = try PrincipalSnapshotStore(path: path).load()
+        #expect(skipped == 0)
+        restored.restore(windows)
+        #expect(restored.snapshot()["alice"]?.records == engine.snapshot()["alice"]?.records)
+        #expect(restored.snapshot()["alice"]?.hourCounts == engine.snapshot()["alice"]?.hourCounts)
+        // The restored engine is not blind: the next loop iteration is already a repeat.
+        #expect(restored.judge(f.call(at: 1300, prompt: 5, content: true)).labels.contains(.repeatedPrompt))
+        #expect(!DetectionEngine().judge(f.call(at: 1300, prompt: 5, content: true)).labels.contains(.repeatedPrompt))
+    }
+
+    @Test func damagedSnapshotRowsAreSkippedNotTrusted() {
+        #expect(PrincipalRecordCoding.decodeRecords(Data([1, 2, 3])) == nil)
+        #expect(PrincipalRecordCoding.decodeHours(Data(count: 47)) == nil)
+        let records = [CallRecord(start: 1, prompt: 2, sketch: 3, context: 4, system: 5, inputTokens: 6, outputTokens: 7,
+                                  agent: 8, conversation: 9, durationMilliseconds: 10, flags: [.failed, .content])]
+        #expect(PrincipalRecordCoding.decodeRecords(PrincipalRecordCoding.encode(records)) == records)
+    }
+}
