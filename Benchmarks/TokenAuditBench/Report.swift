@@ -42,13 +42,14 @@ enum Report {
         var machine: [String: String]
         var baseline: String
         var results: [Harness.Result]
+        var principalMemory: PrincipalMemory.Result?
     }
 
-    static func write(_ results: [Harness.Result], to folder: String, root: URL) throws {
+    static func write(_ results: [Harness.Result], memory: PrincipalMemory.Result?, to folder: String, root: URL) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let document = Document(
             date: ISO8601DateFormatter().string(from: Date()), commit: commit(root), machine: machine(),
-            baseline: TokenAuditBench.baseline, results: results)
+            baseline: TokenAuditBench.baseline, results: results, principalMemory: memory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(document).write(to: URL(fileURLWithPath: "\(folder)/latest.json"))
@@ -66,6 +67,10 @@ enum Report {
             md += String(format: "| %@ | %.0f | %.2f× | %.1f%% | %.2f | %d |\n", r.workload as NSString, r.spansPerSecond,
                           r.ratioToBaseline ?? 0, (r.p90Nanoseconds - r.p10Nanoseconds) / r.medianNanoseconds * 100,
                           r.allocationsPerSpan, r.iterations)
+        }
+        if let m = memory {
+            md += "\n## Principal state\n\n| principals tracked | calls fed | state per principal | RSS growth | peak RSS of the bench process |\n|---:|---:|---:|---:|---:|\n"
+            md += String(format: "| %d | %d | %.0f B | %.0f MiB | %.0f MiB |\n", m.principals, m.calls, m.stateBytesPerPrincipal, m.residentGrowthMiB, m.peakResidentMiB)
         }
         try md.write(toFile: "\(folder)/latest.md", atomically: true, encoding: .utf8)
     }

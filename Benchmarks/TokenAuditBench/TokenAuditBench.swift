@@ -64,7 +64,7 @@ struct TokenAuditBench {
             }
             let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
             if selected("processor") {
-                rows.append(await harness.measure("tokenaudit processor (extract + enrich)", payload) {
+                rows.append(await harness.measure("tokenaudit processor (extract + detect + enrich)", payload) {
                     await processor.process(batch).request.readableBytes
                 })
             }
@@ -73,7 +73,15 @@ struct TokenAuditBench {
             for row in rows { print(Report.line(row)) }
             results += rows
         }
-        try Report.write(results, to: output, root: root)
+        var memory: PrincipalMemory.Result?
+        if only == nil || only == "memory" {
+            print("\nprincipal state: 100,000 principals through the processor …")
+            let measured = try await PrincipalMemory.measure()
+            print(String(format: "  %d principals, %d calls: %.0f B of state per principal, RSS +%.0f MiB, peak RSS %.0f MiB",
+                         measured.principals, measured.calls, measured.stateBytesPerPrincipal, measured.residentGrowthMiB, measured.peakResidentMiB))
+            memory = measured
+        }
+        try Report.write(results, memory: memory, to: output, root: root)
         print("\nwrote \(output)/latest.json and \(output)/latest.md")
     }
 }

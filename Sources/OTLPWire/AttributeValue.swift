@@ -17,6 +17,21 @@ extension ProtoWriter {
         }
     }
 
+    /// Writes one `KeyValue` whose value is an array of the strings `text`
+    /// gives for `items`, without building the array first.
+    public mutating func stringArrayAttribute<C: Collection>(
+        _ fieldNumber: UInt32, key: String, _ items: C, text: (C.Element) -> String
+    ) {
+        message(fieldNumber) { kv in
+            kv.stringField(1, key)
+            kv.message(2) { value in
+                value.message(5) { array in
+                    for item in items { array.message(1) { $0.stringField(1, text(item)) } }
+                }
+            }
+        }
+    }
+
     /// Writes the body of an `AnyValue` holding `value`.
     public mutating func anyValue(_ value: AttributeValue) {
         switch value {

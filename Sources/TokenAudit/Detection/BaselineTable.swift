@@ -1,12 +1,11 @@
 /// What calls usually look like for a team, model and operation: the last
-/// `sampleSize` input and output token counts, summarised as median and MAD.
+/// `sampleSize` input and output token counts, summarised as medians.
 /// A principal's own history would let a context stuffer set its own
 /// baseline; the group's cannot be moved by one person.
 struct BaselineTable: Sendable {
     struct Baseline: Sendable, Equatable {
         var medianInput: Double
         var medianOutput: Double
-        var inputDeviation: Double
         var samples: Int
     }
 
@@ -19,6 +18,7 @@ struct BaselineTable: Sendable {
     }
 
     let sampleSize: Int
+    static let refreshEvery = 64
     private var groups: [UInt64: Samples] = [:]
     private let maxGroups = 4096
 
@@ -37,13 +37,13 @@ struct BaselineTable: Sendable {
     /// The group's baseline from calls seen so far (nil below 8 samples).
     mutating func baseline(_ key: UInt64) -> Baseline? {
         guard var samples = groups[key], samples.input.count >= 8 else { return nil }
-        // Summaries are refreshed every 16 inserts: sorting 256 values per call would dominate.
-        if let cached = samples.cached, samples.insertsSinceSummary < 16 { return cached }
-        let input = samples.input.map(Double.init)
-        let (medianInput, deviation) = RobustStatistics.medianAndDeviation(input) ?? (0, 0)
+        // Refreshed every `refreshEvery` inserts: sorting the samples for each
+        // call measured as the largest cost of detection.
+        if let cached = samples.cached, samples.insertsSinceSummary < Self.refreshEvery { return cached }
         let summary = Baseline(
-            medianInput: medianInput, medianOutput: RobustStatistics.median(samples.output.map(Double.init)) ?? 0,
-            inputDeviation: deviation, samples: samples.input.count)
+            medianInput: RobustStatistics.median(samples.input.map(Double.init)) ?? 0,
+            medianOutput: RobustStatistics.median(samples.output.map(Double.init)) ?? 0,
+            samples: samples.input.count)
         samples.cached = summary
         samples.insertsSinceSummary = 0
         groups[key] = samples

@@ -98,7 +98,10 @@ public final class DetectionEngine: Sendable {
         }
         evidence.consumedBy = consumer
         if evidence.outcome == nil {
-            evidence.outcome = pending.outcomeLinks.lazy.compactMap { self.outcomes.outcome($0)?.kind }.first
+            // The trace key is the trace link's key (both hash the trace id).
+            evidence.outcome = outcomes.outcome(pending.trace)?.kind
+                ?? pending.responseLink.flatMap { outcomes.outcome($0)?.kind }
+                ?? pending.conversationLink.flatMap { outcomes.outcome($0)?.kind }
         }
 
         var findings = pending.findings

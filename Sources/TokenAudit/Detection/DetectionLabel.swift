@@ -9,9 +9,20 @@ public enum DetectionLabel: String, Sendable, CaseIterable, Codable, Comparable 
     /// Waste, not performance: it never raises the score.
     case retryStorm = "retry_storm"
 
-    public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// Position in the vocabulary (labels are written in this order).
+    var ordinal: Int {
+        switch self {
+        case .repeatedPrompt: 0
+        case .automatedLoop: 1
+        case .contextBloat: 2
+        case .verboseOutput: 3
+        case .unusedOutput: 4
+        case .redundantAgent: 5
+        case .retryStorm: 6
+        }
     }
+
+    public static func < (a: Self, b: Self) -> Bool { a.ordinal < b.ordinal }
 }
 
 /// What one detector saw in one call: how strongly it points at

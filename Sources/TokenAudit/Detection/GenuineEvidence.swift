@@ -57,9 +57,9 @@ struct VerdictCombiner: Sendable {
         let score = (1 - remaining) * (1 - evidence.strength)
         let verdict: Verdict = score >= config.performativeThreshold ? .performative
             : score >= config.suspectThreshold ? .suspect : .genuine
-        let labelled = findings
-            .filter { $0.strength >= config.labelThreshold && config.settings($0.label).enabled }
-            .sorted { $0.label < $1.label }
+        var labelled = findings
+        labelled.removeAll { $0.strength < config.labelThreshold || !config.settings($0.label).enabled }
+        labelled.sort { $0.label < $1.label }
         return Decision(verdict: verdict, score: (score * 1000).rounded() / 1000, findings: labelled)
     }
 }

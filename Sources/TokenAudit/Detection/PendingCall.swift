@@ -8,8 +8,9 @@ struct PendingCall: Sendable {
     var prompt: UInt64
     var conversation: UInt32
     var toolCalls: Bool
-    /// Keys an outcome may have been posted under (trace, response, conversation).
-    var outcomeLinks: [UInt64]
+    /// Keys an outcome may have been posted under besides the trace.
+    var responseLink: UInt64?
+    var conversationLink: UInt64?
     var findings: [Finding] = []
     var conversationGrowing = false
 
@@ -21,10 +22,8 @@ struct PendingCall: Sendable {
         prompt = record.prompt
         conversation = record.conversation
         toolCalls = record.flags.contains(.toolCalls)
-        var links = [OutcomeIndex.Link.trace(call.traceID).key]
-        if let id = call.responseID { links.append(OutcomeIndex.Link.response(id).key) }
-        if let id = call.conversationID { links.append(OutcomeIndex.Link.conversation(id).key) }
-        outcomeLinks = links
+        responseLink = call.responseID.map { OutcomeIndex.Link.response($0).key }
+        conversationLink = call.conversationID.map { OutcomeIndex.Link.conversation($0).key }
     }
 }
 
@@ -36,9 +35,7 @@ extension CallRecord {
         if let limit = call.maxTokens, limit > 0, let output = call.usage.output, Double(output) >= 0.9 * Double(limit) {
             flags.insert(.outputAtLimit)
         }
-        if call.finishReasons.contains(where: { ["tool_calls", "tool_use", "function_call", "tool-calls"].contains($0) }) {
-            flags.insert(.toolCalls)
-        }
+        if call.finishReasons.contains(where: Self.asksForTools) { flags.insert(.toolCalls) }
         let agent = call.agentID ?? call.agentName ?? (call.principal.kind == .user ? call.service : nil)
         self.init(
             start: call.startTimeUnixNano,
@@ -52,5 +49,12 @@ extension CallRecord {
             conversation: call.conversationID.map { StableHash.of($0).folded } ?? 0,
             durationMilliseconds: UInt32(clamping: Int(call.durationSeconds * 1000)),
             flags: flags)
+    }
+
+    static func asksForTools(_ finishReason: String) -> Bool {
+        switch finishReason {
+        case "tool_calls", "tool_use", "function_call", "tool-calls": true
+        default: false
+        }
     }
 }

@@ -40,8 +40,12 @@ final class GenAIStage: Sendable {
         var observed = ObservedRequest(batch: batch)
         batch.request.withUnsafeReadableBytes { raw in
             let request = ExportTraceRequestView(bytes: raw)
+            var otherSpans = 0
             request.forEachSpan { resourceSpans, _, span in
-                guard let call = extractor.extract(span, resource: resourceSpans.resource) else { return }
+                guard let call = extractor.extract(span, resource: resourceSpans.resource) else {
+                    otherSpans += 1
+                    return
+                }
                 let cost = call.isAggregate ? nil : price(of: call.model)?.cost(of: call.usage)
                 stats.record(call, priced: cost != nil, co2Grams: emissions.grams(for: call.usage))
                 observer(call, cost)
@@ -49,15 +53,24 @@ final class GenAIStage: Sendable {
                 // already annotated this span, and keys must not repeat.
                 guard span.attributes["tokenaudit.principal"] == nil else { return }
                 let target = span.spliceTarget
-                observed.writer.appendAttribute(to: target, key: "tokenaudit.principal", value: .string(call.principal.id))
-                if let team = call.team { observed.writer.appendAttribute(to: target, key: "tokenaudit.team", value: .string(team)) }
-                guard !call.isAggregate, call.operation.callsModel else { return }
-                if let input = call.usage.input { observed.writer.appendAttribute(to: target, key: "tokenaudit.tokens.input", value: .int(Int64(input))) }
-                if let output = call.usage.output { observed.writer.appendAttribute(to: target, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
-                if let cost { observed.writer.appendAttribute(to: target, key: "tokenaudit.cost.usd", value: .double(cost)) }
+                let leaf = !call.isAggregate && call.operation.callsModel
+                // One insertion per span: the splice writer's cost grows with insertions, not bytes.
+                observed.writer.append(to: target) { w in
+                    let field = SpanView.attributesFieldNumber
+                    w.attribute(field, key: "tokenaudit.principal", value: .string(call.principal.id))
+                    if let team = call.team { w.attribute(field, key: "tokenaudit.team", value: .string(team)) }
+                    guard leaf else { return }
+                    if let input = call.usage.input { w.attribute(field, key: "tokenaudit.tokens.input", value: .int(Int64(input))) }
+                    if let output = call.usage.output { w.attribute(field, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
+                    if let cost { w.attribute(field, key: "tokenaudit.cost.usd", value: .double(cost)) }
+                }
+                guard leaf else {
+                    otherSpans += 1  // tools and agent spans are trace evidence too
+                    return
+                }
                 if let detection { observed.pending.append((target, detection.observe(call))) }
             }
-            if let detection, detection.isAssembling { TraceEvidenceReader.record(request, into: detection, skipping: observed.pending.map(\.1.span)) }
+            if let detection, otherSpans > 0, detection.isAssembling { TraceEvidenceReader.record(request, into: detection, skipping: observed.pending.map(\.1.span)) }
         }
         return observed
     }
@@ -125,11 +138,15 @@ struct ObservedRequest: Sendable {
             for (target, call) in pending {
                 let decision = detection.decide(call)
                 onDecision(call, decision)
-                writer.appendAttribute(to: target, key: "tokenaudit.verdict", value: .string(decision.verdict.rawValue))
-                writer.appendAttribute(to: target, key: "tokenaudit.score", value: .double(decision.score))
-                guard !decision.findings.isEmpty else { continue }
-                writer.appendAttribute(to: target, key: "tokenaudit.labels", value: .stringArray(decision.findings.map(\.label.rawValue)))
-                writer.appendAttribute(to: target, key: "tokenaudit.reasons", value: .stringArray(decision.findings.map(\.reason)))
+                writer.append(to: target) { w in
+                    let field = SpanView.attributesFieldNumber
+                    w.attribute(field, key: "tokenaudit.verdict", value: .string(decision.verdict.rawValue))
+                    w.attribute(field, key: "tokenaudit.score", value: .double(decision.score))
+                    guard !decision.findings.isEmpty else { return }
+                    // Written straight from the findings: no intermediate string arrays.
+                    w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }
+                    w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
+                }
             }
         }
         guard !writer.isEmpty else { return batch }

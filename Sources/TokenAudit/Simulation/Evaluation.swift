@@ -44,6 +44,8 @@ public struct Evaluation: Sendable {
         public var labelRecall: [DetectionLabel: (hit: Int, total: Int)] = [:]
         /// Per genuine persona: genuine calls judged performative / suspect / all.
         public var genuineCalls: [PersonaKind: (performative: Int, suspect: Int, total: Int)] = [:]
+        /// Per genuine persona: the label sets of its calls judged performative (why they were).
+        public var falsePositiveLabels: [PersonaKind: [String: Int]] = [:]
         public var ranking: [PrincipalScore] = []
         /// Spans with ground truth that never came out of the pipeline.
         public var missing = 0
@@ -130,7 +132,10 @@ public struct Evaluation: Sendable {
         } else {
             var entry = r.genuineCalls[truth.persona] ?? (0, 0, 0)
             entry.total += 1
-            if verdict == .performative { entry.performative += 1 }
+            if verdict == .performative {
+                entry.performative += 1
+                r.falsePositiveLabels[truth.persona, default: [:]][labels.sorted().map(\.rawValue).joined(separator: "+"), default: 0] += 1
+            }
             if verdict == .suspect { entry.suspect += 1 }
             r.genuineCalls[truth.persona] = entry
         }

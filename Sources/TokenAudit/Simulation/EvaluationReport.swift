@@ -16,10 +16,11 @@ public enum EvaluationReport {
                 guard let (hit, total) = r.labelRecall[label] else { continue }
                 out += "| \(label.rawValue) | \(percent(Double(hit) / Double(max(1, total)))) (\(hit)/\(total)) |\n"
             }
-            out += "\n| genuine persona (hard negatives) | calls | performative | suspect |\n|---|---|---|---|\n"
+            out += "\n| genuine persona (hard negatives) | calls | performative | suspect | labels of the performative ones |\n|---|---|---|---|---|\n"
             for kind in PersonaKind.allCases {
                 guard let g = r.genuineCalls[kind] else { continue }
-                out += "| \(kind.rawValue) | \(g.total) | \(g.performative) (\(percent(Double(g.performative) / Double(max(1, g.total))))) | \(g.suspect) |\n"
+                let why = (r.falsePositiveLabels[kind] ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+                out += "| \(kind.rawValue) | \(g.total) | \(g.performative) (\(percent(Double(g.performative) / Double(max(1, g.total))))) | \(g.suspect) | \(why) |\n"
             }
             out += "\nPrincipal ranking by performative share of tokens — every tokenmaxxer above every genuine user: **\(r.rankingSeparates ? "yes" : "NO")**\n\n"
             out += "| # | principal | tokenmaxxer | performative share | tokens |\n|---|---|---|---|---|\n"

@@ -176,7 +176,13 @@ struct PersonaTraffic {
             var context = rng.int(200...600)
             for _ in 0..<rng.int(2...10) {
                 var question = rng.words(rng.int(8...30))
-                if let earlier = repeatable, rng.chance(0.08) { question = earlier } else if rng.chance(0.1) { repeatable = question }
+                // Asking the same thing twice (once more, never a third time).
+                if let earlier = repeatable, rng.chance(0.08) {
+                    question = earlier
+                    repeatable = nil
+                } else if rng.chance(0.1) {
+                    repeatable = question
+                }
                 let rag = person.kind == .ragHeavy
                 let input = rag ? rng.int(3000...16000) : context + rng.int(20...120)
                 let output = rng.int(80...700)
