@@ -1,11 +1,13 @@
 /// What calls usually look like for a team, model and operation: the last
-/// `sampleSize` input and output token counts, summarised as medians.
+/// `sampleSize` input and output token counts, summarised as median and MAD.
 /// A principal's own history would let a context stuffer set its own
 /// baseline; the group's cannot be moved by one person.
 struct BaselineTable: Sendable {
     struct Baseline: Sendable, Equatable {
         var medianInput: Double
         var medianOutput: Double
+        /// Median absolute deviation of the input: what "far above" is measured in.
+        var inputDeviation: Double
         var samples: Int
     }
 
@@ -40,10 +42,10 @@ struct BaselineTable: Sendable {
         // Refreshed every `refreshEvery` inserts: sorting the samples for each
         // call measured as the largest cost of detection.
         if let cached = samples.cached, samples.insertsSinceSummary < Self.refreshEvery { return cached }
+        let (medianInput, deviation) = RobustStatistics.medianAndDeviation(samples.input.map(Double.init)) ?? (0, 0)
         let summary = Baseline(
-            medianInput: RobustStatistics.median(samples.input.map(Double.init)) ?? 0,
-            medianOutput: RobustStatistics.median(samples.output.map(Double.init)) ?? 0,
-            samples: samples.input.count)
+            medianInput: medianInput, medianOutput: RobustStatistics.median(samples.output.map(Double.init)) ?? 0,
+            inputDeviation: deviation, samples: samples.input.count)
         samples.cached = summary
         samples.insertsSinceSummary = 0
         groups[key] = samples

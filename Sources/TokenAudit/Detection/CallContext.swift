@@ -11,6 +11,16 @@ struct CallContext {
     let finishReasons: [String]
     let config: DetectionConfig
 
+    /// The principal's own median input and output over its successful
+    /// calls in the window (nil below 8 of them). Computed on demand: only
+    /// detectors whose cheap checks passed pay for it.
+    func principalMedians() -> (input: Double, output: Double)? {
+        let successful = history.filter { !$0.failed }
+        guard successful.count >= 8 else { return nil }
+        return (RobustStatistics.median(successful.map { Double($0.inputTokens) }) ?? 0,
+                RobustStatistics.median(successful.map { Double($0.outputTokens) }) ?? 0)
+    }
+
     /// "42 min", "3 h", "2 d": the span between the oldest matching call and this one.
     func elapsed(since start: UInt64) -> String {
         Self.describe(seconds: Double(record.start &- start) / 1e9)

@@ -21,7 +21,7 @@ import Testing
         span.traceID = [UInt8](repeating: trace, count: 16)
         span.spanID = [UInt8](repeating: id, count: 8)
         span.name = name
-        span.start = start + UInt64(offset * 1e9)
+        span.start = UInt64(Int64(start) + Int64(offset * 1e9))
         span.end = span.start + 1_000_000_000
         span.attributes = llm
             ? [kv("gen_ai.operation.name", "chat"), kv("gen_ai.request.model", "gpt-4o"), kv("gen_ai.usage.input_tokens", 900),
@@ -95,6 +95,21 @@ import Testing
         #expect(span.verdict == "genuine")
         #expect(span.labels.isEmpty, "the merged PR used the output: \(span)")
         #expect(daemon.daemon.outcomes.recorded == 1, "nothing of a refused request is recorded")
+    }
+
+    @Test func anOutcomeOnASpanOfTheTraceCountsAsConsumption() async throws {
+        let daemon = try await TestDaemon(yaml: Self.yaml(decisionWait: "10m"))
+        let url = await daemon.url("/v1/traces")
+        // The outcome span started before the call ended, so only its outcome
+        // (not its timing) can be what makes the call genuine.
+        var outcome = Self.span(trace: 8, id: 9, at: -5, llm: false, name: "review")
+        outcome.attributes = [kv("tokenaudit.outcome", "accepted")]
+        #expect(try await OTLPClient.post(url, body: Self.request([Self.span(trace: 8, id: 8, at: 0, llm: true, name: "chat")])).status == 200)
+        #expect(try await OTLPClient.post(url, body: Self.request([outcome])).status == 200)
+        try await daemon.stop()
+        let span = try #require(try EnrichedSpans.read(daemon.directory + "/enriched.jsonl")["0808080808080808"])
+        #expect(span.verdict == "genuine")
+        #expect(span.labels.isEmpty, "\(span)")
     }
 
     @Test func principalStateSurvivesARestart() async throws {

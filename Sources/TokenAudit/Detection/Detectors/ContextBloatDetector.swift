@@ -15,7 +15,11 @@ struct ContextBloatDetector: CallDetector {
         guard outputShare <= Self.tinyOutputShare else { return nil }
         let typical = c.baseline?.medianInput
         let ratio = typical.map { input / max(1, $0) }
-        let farAbove = ratio.map { $0 >= c.config.bloatFactor } ?? false
+        // Far above in both senses: a multiple of the median, and outside the
+        // group's spread (3 scaled MADs), so a team of heavy users is its own norm.
+        let farAbove = c.baseline.map { b in
+            input / max(1, b.medianInput) >= c.config.bloatFactor && input > b.medianInput + 3 * 1.4826 * b.inputDeviation
+        } ?? false
 
         var samePasted = 0
         for earlier in c.history where earlier.inputTokens >= UInt32(c.config.bloatMinInputTokens) {
@@ -29,6 +33,9 @@ struct ContextBloatDetector: CallDetector {
         var reason = "\(c.record.inputTokens) input tokens for \(c.record.outputTokens) output tokens (\(Self.percent(outputShare)) out)"
         if let ratio, farAbove { reason += ", \(Self.times(ratio)) the median input of this team and model (\(Int(typical ?? 0)))" }
         if samePasted > 0 { reason += "; the same large context was sent \(samePasted) times before with equally short answers" }
+        if let own = c.principalMedians(), own.input >= Double(c.config.bloatMinInputTokens) {
+            reason += "; this principal's median input is \(Int(own.input)) tokens"
+        }
         return Finding(label, strength: strength, reason: reason + ".")
     }
 
