@@ -7,14 +7,14 @@ PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
 REF_OUT      := Sources/CProtobufReference/generated
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev libsqlite3-dev
 
-.PHONY: run test build release proto clean deps bench eval
+.PHONY: run test test-deps build release proto clean deps bench eval
 
 ## run: build a release binary if needed, then serve the embedded default config
 run: deps release
 	.build/release/tokenaudit serve $(if $(CONFIG),--config $(CONFIG),)
 
-## test: build everything and run the whole test suite
-test: deps
+## test: build everything and run the whole test suite (the dashboard test drives a headless Chromium)
+test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -42,6 +42,13 @@ proto: deps
 
 clean:
 	rm -rf .build tokenaudit-data
+
+## test-deps: a real browser for the dashboard test, installed only when missing
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing: chromium (dashboard browser test)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 ## deps: install the Debian packages the build needs, only when missing
 deps:

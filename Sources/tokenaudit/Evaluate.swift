@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import TokenAudit
 
 struct Evaluate: AsyncParsableCommand {
@@ -27,14 +26,9 @@ struct Evaluate: AsyncParsableCommand {
         for (index, seed) in seeds.enumerated() {
             let simulator = TrafficSimulator(seed: seed, days: days, variation: variation)
             let total = simulator.generate().requests.count
-            let shown = Mutex(-1)
-            let result = try await Evaluation().run(simulator) { summary in
-                let done = min(30, summary.requests * 30 / max(1, total))
-                guard shown.withLock({ previous in defer { previous = done }; return previous != done }) else { return }
-                FileHandle.standardError.write(Data(
-                    "\rseed \(seed) (\(index + 1)/\(seeds.count)) [\(String(repeating: "#", count: done))\(String(repeating: ".", count: 30 - done))] \(summary.spans) spans".utf8))
-            }
-            FileHandle.standardError.write(Data("\n".utf8))
+            let bar = ProgressBar(total: total, label: "seed \(seed) (\(index + 1)/\(seeds.count))")
+            let result = try await Evaluation().run(simulator) { summary in bar.update(summary.requests) }
+            bar.finish()
             results.append(result)
         }
         let report = "# tokenaudit detection evaluation (\(days) simulated days, variation \(variation))\n\n" + EvaluationReport.render(results)

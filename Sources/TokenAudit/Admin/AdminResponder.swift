@@ -1,9 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Metrics
 
-/// The admin endpoint. `GET /healthz` reports liveness and the pipeline's
-/// state as JSON; `POST /api/v1/outcomes` links outcomes to calls.
+/// The admin endpoint: `GET /healthz` (liveness and the pipeline's state
+/// as JSON), `GET /metrics` (Prometheus), `POST /api/v1/outcomes`, the
+/// summaries' JSON API and the dashboard (`SummaryEndpoints`).
 struct AdminResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
@@ -11,6 +13,7 @@ struct AdminResponder: HTTPResponder {
     let exporters: [any TelemetryExporter]
     let processors: [TokenAuditProcessor]
     let outcomes: OutcomesEndpoint
+    let summaries: SummaryEndpoints
 
     struct Health: Encodable {
         struct PipelineState: Encodable {
@@ -42,8 +45,11 @@ struct AdminResponder: HTTPResponder {
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        if request.uri.path == "/api/v1/outcomes" { return try await outcomes.respond(to: request) }
-        guard request.uri.path == "/healthz" else {
+        let path = request.uri.path
+        if path == "/api/v1/outcomes" { return try await outcomes.respond(to: request) }
+        if path == "/metrics" { return metrics() }
+        if let response = try summaries.respond(to: request, path: path) { return response }
+        guard path == "/healthz" else {
             return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "not found: \(request.uri.path)\n")))
         }
@@ -63,5 +69,19 @@ struct AdminResponder: HTTPResponder {
                 .init(id: "\($0.id)", queue: $0.depth, sentItems: $0.stats.sent, failedItems: $0.stats.failed, retriedRequests: $0.stats.retried)
             })
         return AdminJSON.response(.ok, health)
+    }
+
+    /// Prometheus text; gauges of held and tracked state are read at scrape time.
+    private func metrics() -> Response {
+        for processor in processors {
+            let dimensions = [("processor", "\(processor.id)")]
+            Gauge(label: "tokenaudit_held_traces", dimensions: dimensions).record(processor.detection.heldTraces)
+            Gauge(label: "tokenaudit_tracked_principals", dimensions: dimensions).record(processor.detection.trackedPrincipals)
+        }
+        for pipeline in pipelines {
+            Gauge(label: "tokenaudit_held_requests", dimensions: [("pipeline", "\(pipeline.id)")]).record(pipeline.heldRequestCount)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: PrometheusMetrics.render())))
     }
 }

@@ -5,7 +5,7 @@ enum ConfigValues {
     static func duration(_ text: String) -> Duration? {
         let s = text.trimmingCharacters(in: .whitespaces)
         if s == "0" { return .zero }
-        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, seconds) in units where s.hasSuffix(suffix) {
             guard let number = Double(s.dropLast(suffix.count)), number >= 0, number.isFinite else { return nil }
             return .nanoseconds(Int64(number * seconds * 1e9))

@@ -131,6 +131,8 @@ public struct TokenAuditConfig: Sendable {
         } else {
             storage.report("durability", "expected normal, full or off, found '\(durability)'")
         }
+        service.retention = storage.duration("retention", default: service.retention)
+        if service.retention < .seconds(3600) { storage.report("retention", "must be at least 1h") }
         storage.finish()
         var telemetry = s.mapping("telemetry")
         var logs = telemetry.mapping("logs")
@@ -139,6 +141,9 @@ public struct TokenAuditConfig: Sendable {
             logs.report("level", "expected one of debug, info, warn, error, found '\(service.logLevel)'")
         }
         logs.finish()
+        var metrics = telemetry.mapping("metrics")
+        service.metricsPrincipalLabels = metrics.bool("principal_labels", default: service.metricsPrincipalLabels)
+        metrics.finish()
         telemetry.finish()
     }
 

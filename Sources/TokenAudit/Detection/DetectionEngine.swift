@@ -39,11 +39,11 @@ public final class DetectionEngine: Sendable {
     }
 
     /// Step 1 for a leaf model call; retains its trace until `decide`.
-    func observe(_ call: LLMCall) -> PendingCall {
+    func observe(_ call: LLMCall, summary: CallSummary? = nil) -> PendingCall {
         let record = CallRecord(call)
         let window = UInt64(config.window.components.seconds) * 1_000_000_000
         let baselineKey = BaselineTable.key(team: call.team, model: call.model, operation: call.operation)
-        let pending = PendingCall(call, record: record)
+        let pending = PendingCall(call, record: record, summary: summary ?? CallSummary(call, cost: nil, co2Grams: 0))
         return state.withLock { s in
             let baseline = s.baselines.baseline(baselineKey)
             var findings: [Finding] = []

@@ -29,6 +29,8 @@ public struct Decision: Sendable, Equatable {
     public var score: Double
     /// Findings at or above the label threshold, in vocabulary order.
     public var findings: [Finding]
+    /// The outcome linked to the call, if any.
+    public var outcome: String?
 
     public var labels: [DetectionLabel] { findings.map(\.label) }
 }
@@ -60,6 +62,6 @@ struct VerdictCombiner: Sendable {
         var labelled = findings
         labelled.removeAll { $0.strength < config.labelThreshold || !config.settings($0.label).enabled }
         labelled.sort { $0.label < $1.label }
-        return Decision(verdict: verdict, score: (score * 1000).rounded() / 1000, findings: labelled)
+        return Decision(verdict: verdict, score: (score * 1000).rounded() / 1000, findings: labelled, outcome: evidence.outcome)
     }
 }

@@ -13,8 +13,11 @@ struct PendingCall: Sendable {
     var conversationLink: UInt64?
     var findings: [Finding] = []
     var conversationGrowing = false
+    /// What the summaries record once the call is judged.
+    var summary: CallSummary
 
-    init(_ call: LLMCall, record: CallRecord) {
+    init(_ call: LLMCall, record: CallRecord, summary: CallSummary) {
+        self.summary = summary
         principal = call.principal.id
         trace = WireIDKey.of(call.traceID)
         span = WireIDKey.of(call.spanID)

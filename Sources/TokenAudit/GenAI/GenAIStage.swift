@@ -47,7 +47,8 @@ final class GenAIStage: Sendable {
                     return
                 }
                 let cost = call.isAggregate ? nil : price(of: call.model)?.cost(of: call.usage)
-                stats.record(call, priced: cost != nil, co2Grams: emissions.grams(for: call.usage))
+                let co2 = emissions.grams(for: call.usage)
+                stats.record(call, priced: cost != nil, co2Grams: co2)
                 observer(call, cost)
                 // Idempotent across chained instances: an upstream tokenaudit
                 // already annotated this span, and keys must not repeat.
@@ -68,7 +69,9 @@ final class GenAIStage: Sendable {
                     otherSpans += 1  // tools and agent spans are trace evidence too
                     return
                 }
-                if let detection { observed.pending.append((target, detection.observe(call))) }
+                if let detection {
+                    observed.pending.append((target, detection.observe(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
+                }
             }
             if let detection, otherSpans > 0, detection.isAssembling { TraceEvidenceReader.record(request, into: detection, skipping: observed.pending.map(\.1.span)) }
         }

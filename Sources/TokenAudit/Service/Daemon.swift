@@ -25,6 +25,8 @@ public final class Daemon: Sendable {
     /// One instance per configured processor, shared by every pipeline naming it.
     public let processors: [ComponentID: TokenAuditProcessor]
     let memoryLimiters: [ComponentID: MemoryLimiter]
+    /// Aggregates every verdict into `summaries.sqlite`; stops after the pipelines drain.
+    public let summaries: SummaryRecorder
     /// Saves principal state (serving only); stops after the pipelines drain.
     let snapshotKeeper: PrincipalSnapshotKeeper?
     public let adminAddress = BoundAddress()
@@ -40,6 +42,7 @@ public final class Daemon: Sendable {
     public init(config: TokenAuditConfig, logger: Logger, serving: Bool = true) throws {
         self.config = config
         self.logger = logger
+        if serving { PrometheusMetrics.bootstrap() }
         // Replay runs beside a serving daemon on the same storage: it keeps
         // its queues in memory so the two never take each other's batches.
         try FileManager.default.createDirectory(atPath: config.service.storagePath, withIntermediateDirectories: true)
@@ -72,11 +75,16 @@ public final class Daemon: Sendable {
         }
         self.exporters = exporters
 
+        let summaries = try SummaryRecorder(
+            store: SummaryStore(path: config.service.storagePath + "/summaries.sqlite"),
+            folder: config.service.storagePath + "/summaries", retention: config.service.retention,
+            principalLabels: config.service.metricsPrincipalLabels, logger: logger)
+        self.summaries = summaries
         var processors: [ComponentID: TokenAuditProcessor] = [:]
         var limiters: [ComponentID: MemoryLimiter] = [:]
         for (id, processor) in config.processors where config.service.pipelines.contains(where: { $0.processors.contains(id) }) {
             switch processor {
-            case .tokenaudit(let c): processors[id] = try TokenAuditProcessor(id: id, config: c, outcomes: outcomes)
+            case .tokenaudit(let c): processors[id] = try TokenAuditProcessor(id: id, config: c, outcomes: outcomes, summaries: summaries)
             case .memoryLimiter(let c): limiters[id] = MemoryLimiter(id: id, config: c, logger: logger)
             }
         }
@@ -116,6 +124,7 @@ public final class Daemon: Sendable {
     public func services() -> [any Service] {
         var services: [any Service] = exporters.sorted { $0.key < $1.key }.map(\.value)
         services += memoryLimiters.sorted { $0.key < $1.key }.map(\.value) as [any Service]
+        services.append(summaries)
         if let snapshotKeeper { services.append(snapshotKeeper) }
         services += pipelines as [any Service]
         for (_, receiver) in receivers.sorted(by: { $0.key < $1.key }) { services += receiver.services() }
@@ -130,7 +139,8 @@ public final class Daemon: Sendable {
                 responder: AdminResponder(
                     pipelines: pipelines, exporters: exporters.sorted { $0.key < $1.key }.map(\.value),
                     processors: processors.sorted { $0.key < $1.key }.map(\.value),
-                    outcomes: OutcomesEndpoint(outcomes: outcomes)),
+                    outcomes: OutcomesEndpoint(outcomes: outcomes),
+                    summaries: SummaryEndpoints(store: summaries.store, flush: { [summaries] in summaries.flush() })),
                 configuration: ApplicationConfiguration(address: .hostname(admin.host, port: admin.port)),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? admin.port

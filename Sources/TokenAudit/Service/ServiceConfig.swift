@@ -23,6 +23,11 @@ public struct ServiceConfig: Sendable, Equatable {
     public var durableQueues = true
     public var durability = DurableStore.Durability.normal
     public var logLevel = "info"
+    /// How long summaries keep hourly rows (span time, before the newest hour).
+    public var retention: Duration = .seconds(90 * 86400)
+    /// Whether Prometheus series carry a `principal` label (one series per
+    /// person: opt in only where the cardinality is affordable).
+    public var metricsPrincipalLabels = false
 }
 
 /// A component's `type[/name]`, as in the Collector (`otlp`, `otlp_http/backup`).

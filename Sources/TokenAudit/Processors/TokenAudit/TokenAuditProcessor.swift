@@ -17,7 +17,8 @@ public final class TokenAuditProcessor: HoldingProcessor {
 
     /// Loads the team directory and price file the config names; their
     /// errors are start-up errors.
-    public init(id: ComponentID, config: TokenAuditProcessorConfig, outcomes: OutcomeIndex = OutcomeIndex()) throws {
+    public init(id: ComponentID, config: TokenAuditProcessorConfig, outcomes: OutcomeIndex = OutcomeIndex(),
+                summaries: SummaryRecorder? = nil) throws {
         self.id = id
         self.config = config
         directory = try config.directoryFile.map { try TeamDirectory(path: $0) }
@@ -26,7 +27,10 @@ public final class TokenAuditProcessor: HoldingProcessor {
         genAI = GenAIStage(config: config, directory: directory, prices: prices)
         detection = DetectionEngine(config: config.detection, outcomes: outcomes)
         let stats = genAI.stats
-        onDecision = { _, decision in stats.record(decision) }
+        onDecision = { call, decision in
+            stats.record(decision)
+            summaries?.record(call.summary, decision)
+        }
     }
 
     public func process(_ batch: TelemetryBatch) async -> TelemetryBatch {

@@ -1,0 +1,45 @@
+/// One judged leaf call as the summaries keep it: who, which model, when
+/// (the UTC hour of its span start), how many tokens, what it cost, and the
+/// verdict with its findings. No content.
+public struct CallSummary: Sendable, Equatable {
+    public var principal: String
+    public var team: String
+    public var model: String
+    /// Span start, Unix hours (span time, DESIGN.md §3.3).
+    public var hour: Int64
+    public var traceID: String
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var cacheReadTokens: Int
+    /// Nil when the model has no price.
+    public var cost: Double?
+    public var co2Grams: Double
+
+    public var tokens: Int { inputTokens + outputTokens }
+
+    init(_ call: LLMCall, cost: Double?, co2Grams: Double) {
+        principal = call.principal.id
+        team = call.team ?? ""
+        model = call.model ?? ""
+        hour = Int64(call.startTimeUnixNano / 3_600_000_000_000)
+        traceID = call.traceID.hexString
+        inputTokens = call.usage.input ?? 0
+        outputTokens = call.usage.output ?? 0
+        cacheReadTokens = call.usage.cacheRead ?? 0
+        self.cost = cost
+        self.co2Grams = co2Grams
+    }
+}
+
+extension Array where Element == UInt8 {
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,132 @@
+/// Judged calls folded in memory between two writes to the store, so the
+/// pipeline never waits on SQLite: one row per (hour, principal, team,
+/// model) and one per (principal, label) whatever the traffic.
+struct SummaryBatch: Sendable {
+    struct UsageKey: Hashable, Sendable {
+        var hour: Int64
+        var principal: String
+        var team: String
+        var model: String
+    }
+
+    struct Usage: Sendable, Equatable {
+        var calls = 0
+        var inputTokens = 0
+        var outputTokens = 0
+        var cacheReadTokens = 0
+        var cost = 0.0
+        var co2Grams = 0.0
+        var unpricedCalls = 0
+        /// Tokens, cost and calls per verdict, indexed by `Verdict.index`.
+        var verdictTokens = [0, 0, 0]
+        var verdictCost = [0.0, 0.0, 0.0]
+        var verdictCalls = [0, 0, 0]
+        var outcomes = 0
+    }
+
+    struct FindingKey: Hashable, Sendable {
+        var principal: String
+        var label: DetectionLabel
+    }
+
+    struct FindingUpdate: Sendable {
+        var team: String
+        var firstHour: Int64
+        var lastHour: Int64
+        var calls = 0
+        var tokens = 0
+        var cost = 0.0
+        var reason: String
+        var examples: [String] = []
+    }
+
+    fileprivate(set) var usage: [UsageKey: Usage] = [:]
+    fileprivate(set) var findings: [FindingKey: FindingUpdate] = [:]
+    fileprivate(set) var calls = 0
+
+    var isEmpty: Bool { calls == 0 }
+
+    mutating func add(_ call: CallSummary, _ decision: Decision) {
+        calls += 1
+        let v = decision.verdict.index
+        let key = UsageKey(hour: call.hour, principal: call.principal, team: call.team, model: call.model)
+        var u = usage[key, default: Usage()]
+        u.calls += 1
+        u.inputTokens += call.inputTokens
+        u.outputTokens += call.outputTokens
+        u.cacheReadTokens += call.cacheReadTokens
+        u.cost += call.cost ?? 0
+        if call.cost == nil { u.unpricedCalls += 1 }
+        u.co2Grams += call.co2Grams
+        u.verdictTokens[v] += call.tokens
+        u.verdictCost[v] += call.cost ?? 0
+        u.verdictCalls[v] += 1
+        if decision.outcome != nil { u.outcomes += 1 }
+        usage[key] = u
+
+        guard decision.verdict != .genuine else { return }
+        for finding in decision.findings {
+            let key = FindingKey(principal: call.principal, label: finding.label)
+            var f = findings[key] ?? FindingUpdate(team: call.team, firstHour: call.hour, lastHour: call.hour, reason: finding.reason)
+            f.firstHour = min(f.firstHour, call.hour)
+            if call.hour >= f.lastHour {
+                f.lastHour = call.hour
+                f.reason = finding.reason
+            }
+            f.calls += 1
+            f.tokens += call.tokens
+            f.cost += call.cost ?? 0
+            if f.examples.count < 5, !f.examples.contains(call.traceID) { f.examples.append(call.traceID) }
+            findings[key] = f
+        }
+    }
+}
+
+extension SummaryBatch {
+    mutating func mergeUsage(_ key: UsageKey, _ u: Usage) {
+        calls += u.calls
+        var mine = usage[key, default: Usage()]
+        mine.calls += u.calls
+        mine.inputTokens += u.inputTokens
+        mine.outputTokens += u.outputTokens
+        mine.cacheReadTokens += u.cacheReadTokens
+        mine.cost += u.cost
+        mine.co2Grams += u.co2Grams
+        mine.unpricedCalls += u.unpricedCalls
+        for v in 0..<3 {
+            mine.verdictTokens[v] += u.verdictTokens[v]
+            mine.verdictCost[v] += u.verdictCost[v]
+            mine.verdictCalls[v] += u.verdictCalls[v]
+        }
+        mine.outcomes += u.outcomes
+        usage[key] = mine
+    }
+
+    mutating func mergeFinding(_ key: FindingKey, _ f: FindingUpdate) {
+        guard var mine = findings[key] else {
+            findings[key] = f
+            return
+        }
+        mine.firstHour = min(mine.firstHour, f.firstHour)
+        if f.lastHour >= mine.lastHour {
+            mine.lastHour = f.lastHour
+            mine.reason = f.reason
+        }
+        mine.calls += f.calls
+        mine.tokens += f.tokens
+        mine.cost += f.cost
+        for id in f.examples where mine.examples.count < 5 && !mine.examples.contains(id) { mine.examples.append(id) }
+        findings[key] = mine
+    }
+}
+
+extension Verdict {
+    /// Column index in the per-verdict arrays.
+    var index: Int {
+        switch self {
+        case .genuine: 0
+        case .suspect: 1
+        case .performative: 2
+        }
+    }
+}
