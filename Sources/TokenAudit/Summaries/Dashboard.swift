@@ -40,6 +40,13 @@ enum Dashboard {
             ("Principals", "\(s.principals)"), ("Outcomes linked", "\(t.outcomes)"),
         ])
         body += "<h2>Tokens per day by verdict</h2>" + dailyChart(s.daily, title: "Tokens per day by verdict")
+        if !s.labels.isEmpty {
+            body += "<h2>What the waste is</h2><table><caption>Calls, tokens and cost under each label</caption><thead><tr><th scope=\"col\">Label</th><th scope=\"col\" class=\"n\">Calls</th><th scope=\"col\" class=\"n\">Tokens</th><th scope=\"col\" class=\"n\">Cost</th></tr></thead><tbody>"
+            for (label, l) in s.labels.sorted(by: { $0.value.tokens > $1.value.tokens }) {
+                body += "<tr><th scope=\"row\"><span class=\"label\">\(HTML.escape(label))</span></th><td class=\"n\">\(l.calls)</td><td class=\"n\">\(Format.count(l.tokens))</td><td class=\"n\">\(Format.usd(l.costUSD))</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
         body += principalTable(principals, caption: "Principals ranked by performative share of their tokens")
         if !s.topFindings.isEmpty { body += findingsList(s.topFindings, heading: "Top findings") }
         if !s.unknownModels.isEmpty {

@@ -24,6 +24,19 @@ struct SummaryBatch: Sendable {
         var outcomes = 0
     }
 
+    struct LabelKey: Hashable, Sendable {
+        var hour: Int64
+        var principal: String
+        var team: String
+        var label: DetectionLabel
+    }
+
+    struct LabelUsage: Sendable, Equatable {
+        var calls = 0
+        var tokens = 0
+        var cost = 0.0
+    }
+
     struct FindingKey: Hashable, Sendable {
         var principal: String
         var label: DetectionLabel
@@ -42,6 +55,8 @@ struct SummaryBatch: Sendable {
 
     fileprivate(set) var usage: [UsageKey: Usage] = [:]
     fileprivate(set) var findings: [FindingKey: FindingUpdate] = [:]
+    /// Tokens and cost per label, whatever the verdict (a weak label on a genuine call counts too).
+    fileprivate(set) var labels: [LabelKey: LabelUsage] = [:]
     fileprivate(set) var calls = 0
 
     var isEmpty: Bool { calls == 0 }
@@ -64,6 +79,10 @@ struct SummaryBatch: Sendable {
         if decision.outcome != nil { u.outcomes += 1 }
         usage[key] = u
 
+        for finding in decision.findings {
+            let labelKey = LabelKey(hour: call.hour, principal: call.principal, team: call.team, label: finding.label)
+            mergeLabel(labelKey, LabelUsage(calls: 1, tokens: call.tokens, cost: call.cost ?? 0))
+        }
         guard decision.verdict != .genuine else { return }
         for finding in decision.findings {
             let key = FindingKey(principal: call.principal, label: finding.label)
@@ -100,6 +119,14 @@ extension SummaryBatch {
         }
         mine.outcomes += u.outcomes
         usage[key] = mine
+    }
+
+    mutating func mergeLabel(_ key: LabelKey, _ l: LabelUsage) {
+        var mine = labels[key, default: LabelUsage()]
+        mine.calls += l.calls
+        mine.tokens += l.tokens
+        mine.cost += l.cost
+        labels[key] = mine
     }
 
     mutating func mergeFinding(_ key: FindingKey, _ f: FindingUpdate) {

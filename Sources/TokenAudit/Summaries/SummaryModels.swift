@@ -75,6 +75,12 @@ public struct UsageTotals: Codable, Sendable, Equatable {
     }
 }
 
+public struct LabelTotals: Codable, Sendable, Equatable {
+    public var calls: Int
+    public var tokens: Int
+    public var costUSD: Double
+}
+
 public struct PrincipalSummary: Codable, Sendable, Equatable {
     public var principal: String
     public var team: String
@@ -132,6 +138,8 @@ public struct OrgSummary: Codable, Sendable, Equatable {
     public var totals: UsageTotals
     public var principals: Int
     public var daily: [DailyUsage]
+    /// Per label: the calls it was written on, their tokens and cost.
+    public var labels: [String: LabelTotals]
     public var topFindings: [FindingSummary]
     /// Models without a price, and how many calls used them.
     public var unknownModels: [String: Int]

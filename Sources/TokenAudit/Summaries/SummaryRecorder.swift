@@ -111,5 +111,6 @@ extension SummaryBatch {
     mutating func merge(_ other: SummaryBatch) {
         for (key, u) in other.usage { mergeUsage(key, u) }
         for (key, f) in other.findings { mergeFinding(key, f) }
+        for (key, l) in other.labels { mergeLabel(key, l) }
     }
 }

@@ -39,6 +39,13 @@ public struct SummaryReport: Codable, Sendable {
         md += "| all | \(Format.count(t.tokens)) | \(Format.usd(t.costUSD)) | \(Format.grams(t.co2Grams)) |\n"
         md += "| performative (waste) | \(Format.count(t.performativeTokens)) (\(Format.percent(t.performativeShare))) | \(Format.usd(t.performativeCostUSD)) | \(Format.grams(t.performativeCO2Grams)) |\n"
         md += "| suspect | \(Format.count(t.suspectTokens)) | \(Format.usd(t.suspectCostUSD)) | |\n\n"
+        if !r.summary.labels.isEmpty {
+            md += "| label | calls | tokens | cost |\n|---|---:|---:|---:|\n"
+            for (label, l) in r.summary.labels.sorted(by: { $0.value.tokens > $1.value.tokens }) {
+                md += "| `\(label)` | \(l.calls) | \(Format.count(l.tokens)) | \(Format.usd(l.costUSD)) |\n"
+            }
+            md += "\n"
+        }
         md += "## Principals by performative share\n\n| principal | team | tokens | performative | cost | outcomes | tokens / outcome |\n|---|---|---:|---:|---:|---:|---:|\n"
         for p in r.principals {
             md += "| \(p.principal) | \(p.team) | \(Format.count(p.totals.tokens)) | \(Format.percent(p.totals.performativeShare)) | \(Format.usd(p.totals.costUSD)) | \(p.totals.outcomes) | \(p.totals.tokensPerOutcome.map { Format.count(Int($0)) } ?? "–") |\n"

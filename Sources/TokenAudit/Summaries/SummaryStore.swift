@@ -55,6 +55,18 @@ public final class SummaryStore: Sendable {
                 t.primaryKey(["principal", "label"])
             }
         }
+        migrator.registerMigration("v2: usage per label") { db in
+            try db.create(table: "label_usage") { t in
+                t.column("hour", .integer).notNull()
+                t.column("principal", .text).notNull()
+                t.column("team", .text).notNull()
+                t.column("label", .text).notNull()
+                t.column("calls", .integer).notNull()
+                t.column("tokens", .integer).notNull()
+                t.column("cost_usd", .double).notNull()
+                t.primaryKey(["hour", "principal", "team", "label"])
+            }
+        }
         return migrator
     }
 
@@ -89,6 +101,14 @@ public final class SummaryStore: Sendable {
                     u.verdictCost[1], u.verdictCost[2], u.verdictCalls[0], u.verdictCalls[1], u.verdictCalls[2], u.outcomes,
                 ])
             }
+            let labels = try db.makeStatement(sql: """
+                INSERT INTO label_usage (hour, principal, team, label, calls, tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (hour, principal, team, label) DO UPDATE SET
+                    calls = calls + excluded.calls, tokens = tokens + excluded.tokens, cost_usd = cost_usd + excluded.cost_usd
+                """)
+            for (key, l) in batch.labels {
+                try labels.execute(arguments: [key.hour, key.principal, key.team, key.label.rawValue, l.calls, l.tokens, l.cost])
+            }
             for (key, f) in batch.findings {
                 let existing = try Row.fetchOne(db, sql: "SELECT first_hour, last_hour, examples FROM finding WHERE principal = ? AND label = ?",
                                                 arguments: [key.principal, key.label.rawValue])
@@ -121,6 +141,7 @@ public final class SummaryStore: Sendable {
             guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(hour) FROM usage") else { return }
             try db.execute(sql: "DELETE FROM usage WHERE hour < ?", arguments: [newest - hours])
             try db.execute(sql: "DELETE FROM finding WHERE last_hour < ?", arguments: [newest - hours])
+            try db.execute(sql: "DELETE FROM label_usage WHERE hour < ?", arguments: [newest - hours])
         }
     }
 
@@ -244,10 +265,25 @@ public final class SummaryStore: Sendable {
         }
     }
 
+    /// Calls, tokens and cost per label in the period.
+    public func labels(in period: SummaryPeriod, team: String? = nil, principal: String? = nil) throws -> [String: LabelTotals] {
+        try database.read { db in
+            var labels: [String: LabelTotals] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT label, SUM(calls) AS calls, SUM(tokens) AS tokens, SUM(cost_usd) AS cost FROM label_usage
+                WHERE hour BETWEEN ? AND ? AND (? IS NULL OR team = ?) AND (? IS NULL OR principal = ?) GROUP BY label
+                """, arguments: [period.fromHour, period.toHour, team, team, principal, principal]) {
+                labels[row["label"]] = LabelTotals(calls: row["calls"], tokens: row["tokens"], costUSD: row["cost"])
+            }
+            return labels
+        }
+    }
+
     public func summary(in period: SummaryPeriod, team: String? = nil) throws -> OrgSummary {
         OrgSummary(
             from: period.from, to: period.to, totals: try totals(in: period, team: team),
             principals: try principalCount(in: period, team: team), daily: try daily(in: period, team: team),
+            labels: try labels(in: period, team: team),
             topFindings: try findings(in: period, team: team, limit: 10), unknownModels: try unknownModels(in: period))
     }
 

@@ -93,6 +93,7 @@ import Testing
         #expect(totals.performativeCostUSD == 1.0)
         #expect(totals.outcomes == 2)
         #expect(totals.tokensPerOutcome == 300)
+        #expect(try store.labels(in: period) == ["repeated_prompt": LabelTotals(calls: 2, tokens: 300, costUSD: 1.0)])
         let findings = try store.findings(in: period)
         #expect(findings.count == 1)
         #expect(findings.first?.calls == 2)
