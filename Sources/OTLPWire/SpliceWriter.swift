@@ -1,11 +1,11 @@
 public import NIOCore
 
-/// Re-emits an OTLP request with fields appended to chosen records (spans or
-/// log records), copying every untouched byte range as is.
+/// Re-emits an OTLP request with fields appended to (or removed from) chosen
+/// records (spans or log records), copying every untouched byte range as is.
 ///
-/// Only three kinds of bytes change: the appended fields themselves, and the
-/// length prefixes of each touched record and of its scope- and resource-level
-/// parents. A record's growth can widen its own prefix, which grows its
+/// Only three kinds of bytes change: the appended fields themselves (removed
+/// fields are skipped), and the length prefixes of each touched record and of
+/// its scope- and resource-level parents. A record's growth can widen its own prefix, which grows its
 /// parent, so lengths are settled bottom-up before anything is written.
 ///
 /// Appending at the end of a message is valid protobuf: repeated fields
@@ -14,6 +14,10 @@ public struct SpliceWriter: Sendable {
     struct Insertion {
         var target: SpliceTarget
         var bytes: Range<Int>  // into `additions`
+        /// Source bytes to leave out instead (a whole field of the record).
+        var removed: Range<Int>? = nil
+
+        var delta: Int { bytes.count - (removed?.count ?? 0) }
     }
 
     /// Encoded bytes of every pending insertion, back to back.
@@ -31,6 +35,17 @@ public struct SpliceWriter: Sendable {
         write(&additions)
         guard additions.count > start else { return }
         insertions.append(Insertion(target: target, bytes: start..<additions.count))
+    }
+
+    /// Leaves the field at `extent` (tag to end of payload, as
+    /// `WireField.extent` gives it) out of `target`'s record. Invariant: the
+    /// extent is a whole top-level field of the record, and no two removals
+    /// overlap.
+    public mutating func remove(_ extent: Range<Int>, from target: SpliceTarget) {
+        let inside = target.inner.payload.contains(extent.lowerBound) && extent.upperBound <= target.inner.payload.upperBound
+        assert(inside, "a removed field lies inside its record")
+        guard inside else { return }
+        insertions.append(Insertion(target: target, bytes: 0..<0, removed: extent))
     }
 
     /// Appends one attribute to a span (`Span.attributes`, field 9) or, with
@@ -107,13 +122,14 @@ public struct SpliceWriter: Sendable {
             return
         }
         let ordered = insertions.enumerated().sorted {
-            ($0.element.target.inner.payload.upperBound, $0.offset) < ($1.element.target.inner.payload.upperBound, $1.offset)
+            ($0.element.target.inner.payload.upperBound, $0.element.removed?.lowerBound ?? Int.max, $0.offset)
+                < ($1.element.target.inner.payload.upperBound, $1.element.removed?.lowerBound ?? Int.max, $1.offset)
         }.map(\.element)
 
         var inner: [Growth] = []
         for insertion in ordered {
             let t = insertion.target
-            Self.add(insertion.bytes.count, to: t.inner, parent: t.middle, grandparent: t.outer, in: &inner)
+            Self.add(insertion.delta, to: t.inner, parent: t.middle, grandparent: t.outer, in: &inner)
         }
         let middle = Self.outward(inner)
         let outer = Self.outward(middle)
@@ -126,8 +142,12 @@ public struct SpliceWriter: Sendable {
                 skipTo: growth.frame.payload.lowerBound, additions: 0..<0, order: events.count))
         }
         for insertion in ordered {
-            let at = insertion.target.inner.payload.upperBound
-            events.append(Event(position: at, prefix: nil, skipTo: at, additions: insertion.bytes, order: events.count))
+            if let removed = insertion.removed {
+                events.append(Event(position: removed.lowerBound, prefix: nil, skipTo: removed.upperBound, additions: 0..<0, order: events.count))
+            } else {
+                let at = insertion.target.inner.payload.upperBound
+                events.append(Event(position: at, prefix: nil, skipTo: at, additions: insertion.bytes, order: events.count))
+            }
         }
         events.sort { ($0.position, $0.order) < ($1.position, $1.order) }
 

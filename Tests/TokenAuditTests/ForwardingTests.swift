@@ -10,9 +10,11 @@ import Testing
 @Suite(.serialized) struct ForwardingTests {
     @Test func everyFixtureArrivesDownstreamIntactAsProtobufJSONAndGzip() async throws {
         let sink = RecordingSink()
+        // Content redaction is off here: this test is about bytes arriving
+        // intact (ContentRedactionTests covers what redaction leaves out).
         let daemon = try await TestDaemon(yaml: TestDaemon.yaml(
             exporters: "  otlp_http: { endpoint: \(await sink.baseURL), headers: { x-tenant: acme } }",
-            exporterIDs: ["otlp_http"]))
+            exporterIDs: ["otlp_http"], intact: true))
         let captures = try Fixtures.all()
         var expected: [(path: String, dump: String)] = []
         for capture in captures {

@@ -25,7 +25,8 @@ import Testing
         let sink = RecordingGRPCSink()
         let port = try await sink.port
         let daemon = try await TestDaemon(yaml: TestDaemon.yaml(
-            exporters: "  otlp_grpc: { endpoint: \"http://127.0.0.1:\(port)\", headers: { X-Tenant: acme } }", exporterIDs: ["otlp_grpc"]))
+            exporters: "  otlp_grpc: { endpoint: \"http://127.0.0.1:\(port)\", headers: { X-Tenant: acme } }", exporterIDs: ["otlp_grpc"],
+            intact: true))
         let captures = try Fixtures.all()
         for capture in captures {
             #expect(try await OTLPClient.post(await daemon.url(capture.isTraces ? "/v1/traces" : "/v1/logs"), body: capture.protobuf).status == 200)
@@ -68,10 +69,10 @@ import Testing
 
     @Test func oneDaemonForwardsToAnotherOverGRPC() async throws {
         let downstream = try await TestDaemon(yaml: OTLPGRPCReceiverTests.yaml(
-            exporters: "  file: { path: {dir}/out.jsonl }", exporterIDs: ["file"]))
+            exporters: "  file: { path: {dir}/out.jsonl }", exporterIDs: ["file"], intact: true))
         let grpcPort = await downstream.daemon.receivers.values.first!.grpcAddress.port()
         let upstream = try await TestDaemon(yaml: TestDaemon.yaml(
-            exporters: "  otlp_grpc: { endpoint: 127.0.0.1:\(grpcPort) }", exporterIDs: ["otlp_grpc"]))
+            exporters: "  otlp_grpc: { endpoint: 127.0.0.1:\(grpcPort) }", exporterIDs: ["otlp_grpc"], intact: true))
         let capture = try #require(try Fixtures.all().first { $0.isTraces && $0.name.hasPrefix("openinference") })
         #expect(try await OTLPClient.post(await upstream.url("/v1/traces"), body: capture.protobuf).status == 200)
         try await upstream.stop()

@@ -6,8 +6,8 @@ import Testing
 
 /// OTLP/gRPC with a real grpc-swift client over a real socket.
 @Suite(.serialized) struct OTLPGRPCReceiverTests {
-    static func yaml(exporters: String, exporterIDs: [String], queue: String = "") -> String {
-        TestDaemon.yaml(exporters: exporters, exporterIDs: exporterIDs, queue: queue)
+    static func yaml(exporters: String, exporterIDs: [String], queue: String = "", intact: Bool = false) -> String {
+        TestDaemon.yaml(exporters: exporters, exporterIDs: exporterIDs, queue: queue, intact: intact)
             .replacingOccurrences(of: "      grpc:\n        endpoint: 127.0.0.1:0", with: "      grpc:\n        endpoint: 127.0.0.1:0\n        max_recv_msg_size_mib: 1")
     }
 
@@ -15,7 +15,7 @@ import Testing
 
     @Test func fixturesExportedOverGRPCArriveDownstreamIntact() async throws {
         let sink = RecordingSink()
-        let d = try await TestDaemon(yaml: Self.yaml(exporters: "  otlp_http: { endpoint: \(await sink.baseURL) }", exporterIDs: ["otlp_http"]))
+        let d = try await TestDaemon(yaml: Self.yaml(exporters: "  otlp_http: { endpoint: \(await sink.baseURL) }", exporterIDs: ["otlp_http"], intact: true))
         let port = await grpcPort(d)
         let captures = try Fixtures.all()
         for (index, capture) in captures.enumerated() {

@@ -14,6 +14,17 @@ struct GenAIAttributes {
     /// Prefixes that mark a span as possibly GenAI (one of them must be present).
     static let markers: [StaticString] = ["gen_ai.", "llm.", "ai.", "openinference."]
 
+    /// True when any key starts with a GenAI marker or `traceloop.` (whose
+    /// workflow spans carry inputs and outputs): the spans redaction looks
+    /// into. Allocation-free.
+    static func mayCarryContent(_ attributes: RepeatedMessages<KeyValueView>) -> Bool {
+        for pair in attributes {
+            for marker in markers where pair.key.hasPrefix(marker) { return true }
+            if pair.key.hasPrefix("traceloop.") { return true }
+        }
+        return false
+    }
+
     /// True when any key starts with a GenAI marker. Allocation-free.
     static func mentionsGenAI(_ attributes: RepeatedMessages<KeyValueView>) -> Bool {
         for pair in attributes {

@@ -15,6 +15,8 @@ final class GenAIStage: Sendable {
     let contentIndex: ContentIndex
     let emissions: EmissionEstimate
     let stats = GenAIStats()
+    /// Leave prompt and completion content out of what is forwarded.
+    let redactContent: Bool
     /// Model name → price as resolved by `prices` (nil when unknown). Spans
     /// repeat a handful of model names, and resolving one normalises it and
     /// scans the table; bounded, cleared when full.
@@ -28,6 +30,7 @@ final class GenAIStage: Sendable {
         self.prices = prices
         emissions = EmissionEstimate(gramsPer1kTokens: config.co2GramsPer1kTokens)
         self.observer = observer
+        redactContent = config.redactContent
         extractor = LLMCallExtractor(
             principals: PrincipalResolver(attributes: config.principalAttributes, teamAttribute: config.teamAttribute, directory: directory),
             contentIndex: contentIndex)
@@ -41,7 +44,18 @@ final class GenAIStage: Sendable {
         batch.request.withUnsafeReadableBytes { raw in
             let request = ExportTraceRequestView(bytes: raw)
             var otherSpans = 0
+            var removals: [Range<Int>] = []
             request.forEachSpan { resourceSpans, _, span in
+                if redactContent, GenAIAttributes.mayCarryContent(span.attributes) {
+                    removals.removeAll(keepingCapacity: true)
+                    ContentRedactor.contentFields(of: span, in: raw, into: &removals)
+                    if !removals.isEmpty {
+                        let target = span.spliceTarget
+                        for extent in removals { observed.writer.remove(extent, from: target) }
+                        observed.writer.appendAttribute(to: target, key: "tokenaudit.content_redacted", value: .bool(true))
+                        stats.recordRedaction(fields: removals.count)
+                    }
+                }
                 guard let call = extractor.extract(span, resource: resourceSpans.resource) else {
                     otherSpans += 1
                     return
@@ -94,13 +108,27 @@ final class GenAIStage: Sendable {
         return price
     }
 
-    /// Records the message content that GenAI log events carry, by span.
-    func absorbContent(_ batch: TelemetryBatch) {
+    /// Records the message content that GenAI log events carry, by span, and
+    /// returns the request with that content left out when redacting.
+    @discardableResult
+    func absorbContent(_ batch: TelemetryBatch) -> TelemetryBatch {
+        var writer = SpliceWriter()
         batch.request.withUnsafeReadableBytes { raw in
+            var removals: [Range<Int>] = []
             ExportLogsRequestView(bytes: raw).forEachLogRecord { _, _, record in
-                guard record.traceID.count == 16, record.spanID.count == 8 else { return }
                 var eventName = record.eventName
                 if eventName.isEmpty, let legacy = record.attributes["event.name"]?.stringValue { eventName = legacy }
+                if redactContent {
+                    removals.removeAll(keepingCapacity: true)
+                    ContentRedactor.contentFields(of: record, eventName: eventName, in: raw, into: &removals)
+                    if !removals.isEmpty {
+                        let target = record.spliceTarget
+                        for extent in removals { writer.remove(extent, from: target) }
+                        writer.appendAttribute(to: target, fieldNumber: 6, key: "tokenaudit.content_redacted", value: .bool(true))
+                        stats.recordRedaction(fields: removals.count)
+                    }
+                }
+                guard record.traceID.count == 16, record.spanID.count == 8 else { return }
                 guard eventName.hasPrefix("gen_ai.") else { return }
                 var digest = PromptDigest()
                 let role: PromptDigest.Role
@@ -122,6 +150,10 @@ final class GenAIStage: Sendable {
                 contentIndex.add(digest, for: ContentIndex.Key(traceID: record.traceID.array, spanID: record.spanID.array))
             }
         }
+        guard !writer.isEmpty else { return batch }
+        var out = ByteBuffer()
+        batch.request.withUnsafeReadableBytes { writer.write($0, into: &out) }
+        return TelemetryBatch(signal: batch.signal, request: out, itemCount: batch.itemCount, acceptedAtMilliseconds: batch.acceptedAtMilliseconds)
     }
 }
 

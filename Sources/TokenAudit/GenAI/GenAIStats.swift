@@ -9,6 +9,8 @@ public final class GenAIStats: Sendable {
         var unknownModels: [String: Int] = [:]
         var co2Grams = 0.0
         var verdicts: [Verdict: Int] = [:]
+        var redactedRecords = 0
+        var redactedFields = 0
         var labels: [DetectionLabel: Int] = [:]
     }
 
@@ -16,6 +18,7 @@ public final class GenAIStats: Sendable {
     private let callsCounter = Counter(label: "tokenaudit_llm_calls_total")
     private let problemsCounter = Counter(label: "tokenaudit_extraction_problems_total")
     private let unknownCounter = Counter(label: "tokenaudit_llm_calls_unknown_model_total")
+    private let redactedCounter = Counter(label: "tokenaudit_redacted_fields_total")
 
     public init() {}
 
@@ -49,4 +52,15 @@ public final class GenAIStats: Sendable {
     /// Calls judged so far, per verdict and per label.
     public var verdicts: [Verdict: Int] { state.withLock { $0.verdicts } }
     public var labels: [DetectionLabel: Int] { state.withLock { $0.labels } }
+
+    func recordRedaction(fields: Int) {
+        state.withLock { s in
+            s.redactedRecords += 1
+            s.redactedFields += fields
+        }
+        redactedCounter.increment(by: fields)
+    }
+
+    /// Spans and log records whose content was left out, and the fields removed.
+    public var redactions: (records: Int, fields: Int) { state.withLock { ($0.redactedRecords, $0.redactedFields) } }
 }

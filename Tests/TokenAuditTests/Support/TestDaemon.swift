@@ -42,7 +42,9 @@ final class TestDaemon: Sendable {
 
     /// A config with one HTTP receiver on an ephemeral port feeding both
     /// signals into `exporters` (YAML of the `exporters:` section body).
-    static func yaml(exporters: String, exporterIDs: [String], queue: String = "", receiverExtra: String = "") -> String {
+    /// `intact: true` turns content redaction off, for tests about bytes
+    /// arriving unchanged.
+    static func yaml(exporters: String, exporterIDs: [String], queue: String = "", receiverExtra: String = "", intact: Bool = false) -> String {
         """
         receivers:
           otlp:
@@ -53,7 +55,7 @@ final class TestDaemon: Sendable {
               grpc:
                 endpoint: 127.0.0.1:0
         processors:
-          tokenaudit: {}
+          tokenaudit: \(intact ? "{ redact_content: false }" : "{}")
         exporters:
         \(exporters)
         service:

@@ -38,8 +38,7 @@ public final class TokenAuditProcessor: HoldingProcessor {
         case .traces:
             return hold(batch).release()
         case .logs:
-            genAI.absorbContent(batch)
-            return batch
+            return genAI.absorbContent(batch)
         }
     }
 

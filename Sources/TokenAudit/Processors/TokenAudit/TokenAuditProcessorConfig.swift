@@ -14,6 +14,10 @@ public struct TokenAuditProcessorConfig: Sendable, Equatable {
     public var priceFile: String?
     /// Grams of CO2e per 1,000 tokens (a published estimate: 10M tokens/day ≈ 2.5 t/year).
     public var co2GramsPer1kTokens = 0.69
+    /// Leave prompt and completion content (attributes, span events, GenAI
+    /// log bodies) out of what is forwarded, after fingerprinting, so the
+    /// backend never stores raw prompts unless this is turned off.
+    public var redactContent = true
     /// Detector thresholds, weights and memory bounds.
     public var detection = DetectionConfig()
 
@@ -28,6 +32,7 @@ public struct TokenAuditProcessorConfig: Sendable, Equatable {
         if m.has("directory_file") { directoryFile = m.string("directory_file", default: "") }
         if m.has("price_file") { priceFile = m.string("price_file", default: "") }
         co2GramsPer1kTokens = m.double("co2_grams_per_1k_tokens", default: co2GramsPer1kTokens, range: 0...1000)
+        redactContent = m.bool("redact_content", default: redactContent)
         var detectionMap = m.mapping("detection")
         detection = DetectionConfig(&detectionMap)
         detectionMap.finish()

@@ -1,0 +1,76 @@
+import OTLPWire
+
+/// Finds the prompt and completion content every dialect of DESIGN.md §4
+/// puts on spans and log records, so that it can be left out of what is
+/// forwarded (after fingerprinting: detection has already seen it).
+///
+/// What counts as content: message attributes (semconv `gen_ai.input.messages`
+/// / `output.messages` / `system_instructions`, OpenLLMetry
+/// `gen_ai.prompt.{i}.content` / `gen_ai.completion.{i}.content` and
+/// `traceloop.entity.input` / `output`, OpenInference
+/// `llm.input_messages.*` / `llm.output_messages.*` content and text,
+/// `input.value` / `output.value`, Vercel `ai.prompt*` / `ai.response.text` /
+/// `ai.response.object`, LangSmith `gen_ai.prompt` / `gen_ai.completion`),
+/// semconv ≤ 1.27 span events `gen_ai.content.prompt` / `completion`, and the
+/// bodies of semconv GenAI log events. Roles, ids, token counts and every
+/// other attribute stay.
+enum ContentRedactor {
+    static func isContentKey(_ key: WireString) -> Bool {
+        switch key.count {
+        case 0: return false
+        default: break
+        }
+        if key.equals("gen_ai.input.messages") || key.equals("gen_ai.output.messages") || key.equals("gen_ai.system_instructions")
+            || key.equals("gen_ai.prompt") || key.equals("gen_ai.completion") || key.equals("input.value") || key.equals("output.value")
+            || key.equals("ai.prompt") || key.equals("ai.prompt.messages") || key.equals("ai.response.text")
+            || key.equals("ai.response.object") || key.equals("ai.response.toolCalls") || key.equals("ai.toolCall.args")
+            || key.equals("ai.toolCall.result") || key.equals("traceloop.entity.input") || key.equals("traceloop.entity.output")
+            || key.equals("gen_ai.tool.call.arguments") || key.equals("gen_ai.tool.call.result") {
+            return true
+        }
+        if key.hasPrefix("gen_ai.prompt.") || key.hasPrefix("gen_ai.completion.") {
+            return key.string.hasSuffix(".content") || key.string.hasSuffix(".arguments")
+        }
+        if key.hasPrefix("llm.input_messages.") || key.hasPrefix("llm.output_messages.") || key.hasPrefix("llm.prompts.") {
+            let text = key.string
+            return text.hasSuffix(".content") || text.hasSuffix(".text") || text.hasSuffix(".arguments") || key.hasPrefix("llm.prompts.")
+        }
+        return false
+    }
+
+    /// Fields of a span to leave out: content attributes (field 9) and content events (field 11).
+    static func contentFields(of span: SpanView, in raw: UnsafeRawBufferPointer, into removals: inout [Range<Int>]) {
+        var cursor = ProtoCursor(bytes: raw, range: span.frame.payload)
+        while let field = try? cursor.next() {
+            guard field.wireType == .lengthDelimited else { continue }
+            switch field.number {
+            case 9:
+                if isContentKey(KeyValueView(bytes: raw, frame: field.frame, context: ()).key) { removals.append(field.extent) }
+            case 11:
+                let event = SpanEventView(bytes: raw, frame: field.frame, context: ())
+                if event.name.equals("gen_ai.content.prompt") || event.name.equals("gen_ai.content.completion") {
+                    removals.append(field.extent)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Fields of a log record to leave out: the body of a GenAI event (field 5) and content attributes (field 6).
+    static func contentFields(of record: LogRecordView, eventName: WireString, in raw: UnsafeRawBufferPointer, into removals: inout [Range<Int>]) {
+        let genAIEvent = eventName.hasPrefix("gen_ai.")
+        var cursor = ProtoCursor(bytes: raw, range: record.frame.payload)
+        while let field = try? cursor.next() {
+            guard field.wireType == .lengthDelimited else { continue }
+            switch field.number {
+            case 5 where genAIEvent:
+                removals.append(field.extent)
+            case 6:
+                if isContentKey(KeyValueView(bytes: raw, frame: field.frame, context: ()).key) { removals.append(field.extent) }
+            default:
+                break
+            }
+        }
+    }
+}
