@@ -59,6 +59,68 @@ import Testing
         #expect(splicedSpans > 500)
     }
 
+    /// Removes the attributes at `removed[i]` (indices) from the i-th span
+    /// and appends `added[i]`, in one writer.
+    func spliceRemoving(_ bytes: [UInt8], removed: [Set<Int>], added: [[KeyValueModel]]) -> [UInt8] {
+        bytes.withUnsafeBytes { raw in
+            var writer = SpliceWriter()
+            var index = 0
+            ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in
+                defer { index += 1 }
+                var cursor = ProtoCursor(bytes: raw, range: span.frame.payload)
+                var attribute = 0
+                while let field = try? cursor.next() {
+                    guard field.number == 9, field.wireType == .lengthDelimited else { continue }
+                    if removed[index].contains(attribute) { writer.remove(field.extent, from: span.spliceTarget) }
+                    attribute += 1
+                }
+                for kv in added[index] {
+                    writer.append(to: span.spliceTarget) { w in w.message(9) { kv.encode(&$0) } }
+                }
+            }
+            var out = ByteBuffer()
+            writer.write(raw, into: &out)
+            return Array(out.readableBytesView)
+        }
+    }
+
+    @Test func randomRemovalsAndAdditionsUnpackToTheExpectedRequest() throws {
+        var removedAttributes = 0
+        for seed in 1...200 as ClosedRange<UInt64> {
+            var random = RandomRequests(seed: seed)
+            var model = random.traces()
+            var removed: [Set<Int>] = []
+            var added: [[KeyValueModel]] = []
+            for r in model.resourceSpans.indices {
+                for s in model.resourceSpans[r].scopeSpans.indices {
+                    for p in model.resourceSpans[r].scopeSpans[s].spans.indices {
+                        let count = model.resourceSpans[r].scopeSpans[s].spans[p].attributes.count
+                        let gone = Set((0..<count).filter { _ in random.chance(0.4) })
+                        removed.append(gone)
+                        removedAttributes += gone.count
+                        added.append(random.chance(0.3) ? random.attributes(max: 2) : [])
+                    }
+                }
+            }
+            let out = spliceRemoving(model.encode(), removed: removed, added: added)
+            var index = 0
+            for r in model.resourceSpans.indices {
+                for s in model.resourceSpans[r].scopeSpans.indices {
+                    for p in model.resourceSpans[r].scopeSpans[s].spans.indices {
+                        let kept = model.resourceSpans[r].scopeSpans[s].spans[p].attributes.enumerated()
+                            .filter { !removed[index].contains($0.offset) }.map(\.element)
+                        model.resourceSpans[r].scopeSpans[s].spans[p].attributes = kept + added[index]
+                        index += 1
+                    }
+                }
+            }
+            let reference = try #require(Reference.traces(out), "libprotobuf-c rejected the spliced request, seed \(seed)")
+            #expect(reference == Reference.traces(model.encode()), "seed \(seed)")
+            try out.withUnsafeBytes { try OTLPValidator.validate($0, as: OTLPSchema.exportTraceRequest) }
+        }
+        #expect(removedAttributes > 500)
+    }
+
     @Test func growthThatWidensEveryLengthPrefixIsSettledBottomUp() throws {
         // A span of 120 bytes (1-byte prefix) grows past 16 KiB (3-byte prefix):
         // the scope and resource prefixes must widen in turn.
