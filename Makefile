@@ -7,7 +7,7 @@ PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
 REF_OUT      := Sources/CProtobufReference/generated
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev libsqlite3-dev
 
-.PHONY: run test test-deps build release proto clean deps bench eval
+.PHONY: run test test-deps build release proto clean deps bench eval interop
 
 ## run: build a release binary if needed, then serve the embedded default config
 run: deps release
@@ -42,6 +42,11 @@ proto: deps
 
 clean:
 	rm -rf .build tokenaudit-data
+
+## interop: only the real-client suites (Python SDK, three OpenAI instrumentations; packages from PyPI). `make test` runs them too.
+interop: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter 'Interop'
 
 ## test-deps: a real browser for the dashboard test, installed only when missing
 test-deps:

@@ -13,23 +13,15 @@ import Testing
         return url.appendingPathComponent("Interop")
     }()
 
-    /// Runs a command to completion; returns its exit status and output.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a command to completion off the cooperative pool; returns its exit status and output.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await Subprocess.run(executable, arguments)
+        return (result.status, result.output)
     }
 
     @Test(arguments: ["grpc", "http"])
     func theOfficialPythonSDKExportsToTokenaudit(protocolName: String) async throws {
-        let venv = try Self.run("/bin/bash", [Self.interop.appendingPathComponent("ensure-venv.sh").path])
+        let venv = try await Self.run("/bin/bash", [Self.interop.appendingPathComponent("ensure-venv.sh").path])
         try #require(venv.status == 0, "could not install the OpenTelemetry SDK from PyPI: \(venv.output)")
         let python = venv.output.split(separator: "\n").last.map(String.init) ?? ""
 
@@ -40,7 +32,7 @@ import Testing
             ? "http://127.0.0.1:\(await receiver.grpcAddress.port())"
             : "http://127.0.0.1:\(await receiver.httpAddress.port())"
         let spans = 150
-        let app = try Self.run(python, [Self.interop.appendingPathComponent("export_llm_spans.py").path, protocolName, endpoint, "\(spans)", "pat@example.com"])
+        let app = try await Self.run(python, [Self.interop.appendingPathComponent("export_llm_spans.py").path, protocolName, endpoint, "\(spans)", "pat@example.com"])
         try await daemon.stop()
         #expect(app.status == 0, "the SDK reported a failed export: \(app.output)")
 

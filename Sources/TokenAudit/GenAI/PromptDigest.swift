@@ -24,8 +24,12 @@ struct PromptDigest: Sendable, Equatable {
     var isEmpty: Bool { inputHashes.isEmpty && systemHashes.isEmpty && outputHashes.isEmpty }
     var hasPrompt: Bool { !inputHashes.isEmpty }
 
+    /// What instrumentations send in place of content they were told to
+    /// hide (OpenInference's `OPENINFERENCE_HIDE_*`): not a prompt.
+    static let placeholders: Set<String> = ["__REDACTED__", "<redacted>", "[REDACTED]"]
+
     mutating func add(_ role: Role, text: String) {
-        guard !text.isEmpty else { return }
+        guard !text.isEmpty, !Self.placeholders.contains(text) else { return }
         let words = TextNormalizer.words(text)
         let hash = StableHash.of(words.joined(separator: " "))
         switch role {

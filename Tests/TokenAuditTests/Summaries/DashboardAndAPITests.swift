@@ -79,8 +79,8 @@ import Testing
         let screenshot = root.appendingPathComponent(".build/dashboard.png").path
         try? FileManager.default.removeItem(atPath: screenshot)
 
-        let dom = try Self.run(chromium, ["--dump-dom", url])
-        _ = try Self.run(chromium, ["--screenshot=\(screenshot)", "--window-size=1280,1000", url])
+        let dom = try await Self.run(chromium, ["--dump-dom", url])
+        _ = try await Self.run(chromium, ["--screenshot=\(screenshot)", "--window-size=1280,1000", url])
         try await daemon.stop()
 
         #expect(FileManager.default.fileExists(atPath: screenshot))
@@ -95,19 +95,11 @@ import Testing
         #expect(Set(ranked.prefix(maxxers.count)) == maxxers, "\(ranked)")
     }
 
-    /// Runs headless Chromium once; returns its stdout and stderr.
-    static func run(_ chromium: String, _ arguments: [String]) throws -> (output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
-                             "--user-data-dir=\(TestFiles.temporaryDirectory())"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    /// Runs headless Chromium once (off the cooperative pool); returns its stdout and stderr.
+    static func run(_ chromium: String, _ arguments: [String]) async throws -> (output: String, errors: String) {
+        let result = try await Subprocess.run(
+            chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0",
+                       "--user-data-dir=\(TestFiles.temporaryDirectory())"] + arguments, mergeErrors: false)
+        return (result.output, result.errors)
     }
 }

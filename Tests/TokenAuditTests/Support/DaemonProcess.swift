@@ -63,7 +63,8 @@ final class DaemonProcess: Sendable {
         return process.isRunning ? nil : process.terminationStatus
     }
 
+    /// A daemon a test left running (a failed expectation) must not outlive it.
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
