@@ -7,7 +7,7 @@ PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
 REF_OUT      := Sources/CProtobufReference/generated
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev libsqlite3-dev
 
-.PHONY: run test test-deps build release proto clean deps bench eval interop
+.PHONY: run test test-deps build release proto clean deps bench eval interop demo
 
 ## run: build a release binary if needed, then serve the embedded default config
 run: deps release
@@ -28,6 +28,10 @@ release: deps
 bench: deps
 	$(SWIFT) build -c release --product tokenaudit-bench
 	.build/release/tokenaudit-bench --output bench/results
+
+## demo: the daemon on its embedded default, a simulated organisation over OTLP, the summary, the dashboard URL
+demo: deps release
+	bash examples/demo.sh
 
 ## eval: score detection on simulated organisations (seeds not tuned on) → bench/results/eval.md
 SEEDS ?= 11,23,37
