@@ -133,7 +133,7 @@ import Testing
             receivers:
               otlp: { protocols: { http: { endpoint: 127.0.0.1:0 } } }
             processors:
-              tokenaudit: { directory_file: \(directory)/teams.csv }
+              tokenaudit: { directory_file: \(directory)/teams.csv, decision_wait: 0s }
             exporters:
               file: { path: \(directory)/out.jsonl }
             service:
@@ -148,6 +148,8 @@ import Testing
         let span = traces([kv("gen_ai.system", "openai"), kv("user.id", "gina"), kv("gen_ai.usage.input_tokens", 3)]).encode()
 
         #expect(try await OTLPClient.post(url, body: span).status == 200)
+        // The first span must be attributed before the directory changes.
+        for _ in 0..<400 where TestFiles.lines("\(directory)/out.jsonl").isEmpty { try await Task.sleep(for: .milliseconds(25)) }
         try "gina,research\n".write(toFile: "\(directory)/teams.csv", atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
         #expect(try await daemon.waitForLog("team directory reloaded") != nil, "\(daemon.log)")

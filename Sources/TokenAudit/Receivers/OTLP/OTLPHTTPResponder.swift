@@ -45,7 +45,11 @@ struct OTLPHTTPResponder: HTTPResponder {
         }
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: config.maxRequestBodySize)
+            guard let collected = try await Self.collect(request.body, upTo: config.maxRequestBodySize, within: config.readTimeout) else {
+                return failure(OTLPRefusal(status: .requestTimeout, code: .deadlineExceeded,
+                                           message: "the request body did not arrive within \(config.readTimeout)"), mediaType: mediaType)
+            }
+            body = collected
         } catch is NIOTooManyBytesError {
             return failure(.tooLarge(limit: config.maxRequestBodySize, decompressed: false), mediaType: mediaType)
         }
@@ -79,5 +83,19 @@ struct OTLPHTTPResponder: HTTPResponder {
             headers[.retryAfter] = String(max(1, Int(retryAfter.seconds.rounded(.up))))
         }
         return Response(status: failure.status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// The whole body, or nil when it takes longer than `timeout` (a client
+    /// that stalls mid-upload must not hold a request, or shutdown, forever).
+    static func collect(_ body: RequestBody, upTo limit: Int, within timeout: Duration) async throws -> ByteBuffer? {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
     }
 }

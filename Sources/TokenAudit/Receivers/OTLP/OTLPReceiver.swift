@@ -33,6 +33,8 @@ public struct OTLPReceiver: Sendable {
         let address = httpAddress
         let app = Application(
             responder: responder,
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(http.idleTimeout.components.seconds) * 1_000_000_000
+                + http.idleTimeout.components.attoseconds / 1_000_000_000))),
             configuration: ApplicationConfiguration(address: .hostname(http.endpoint.host, port: http.endpoint.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? http.endpoint.port

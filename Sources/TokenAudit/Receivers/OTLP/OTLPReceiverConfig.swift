@@ -8,6 +8,11 @@ public struct OTLPReceiverConfig: Sendable, Equatable {
         public var logsURLPath = "/v1/logs"
         /// Sent as `Retry-After` with 503 when the pipeline is full.
         public var retryAfter: Duration = .seconds(1)
+        /// Longest a request body may take to arrive; a stalled upload gets
+        /// 408 and cannot hold up shutdown longer than this.
+        public var readTimeout: Duration = .seconds(30)
+        /// Connections idle this long are closed (slow or abandoned clients).
+        public var idleTimeout: Duration = .seconds(60)
 
         public init(endpoint: Endpoint = Endpoint(host: "127.0.0.1", port: 4318)) {
             self.endpoint = endpoint
@@ -45,6 +50,10 @@ public struct OTLPReceiverConfig: Sendable, Equatable {
             http.tracesURLPath = h.string("traces_url_path", default: http.tracesURLPath)
             http.logsURLPath = h.string("logs_url_path", default: http.logsURLPath)
             http.retryAfter = h.duration("retry_after", default: http.retryAfter)
+            http.readTimeout = h.duration("read_timeout", default: http.readTimeout)
+            if http.readTimeout < .milliseconds(100) { h.report("read_timeout", "must be at least 100ms") }
+            http.idleTimeout = h.duration("idle_timeout", default: http.idleTimeout)
+            if http.idleTimeout < .milliseconds(100) { h.report("idle_timeout", "must be at least 100ms") }
             for key in ["traces_url_path", "logs_url_path"] where h.has(key) {
                 let value = key == "traces_url_path" ? http.tracesURLPath : http.logsURLPath
                 if !value.hasPrefix("/") { h.report(key, "must start with '/'") }
