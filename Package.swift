@@ -87,6 +87,9 @@ let package = Package(
                 "OTLPWire", "TokenAudit", "CProtobufReference", "CAllocationCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/TokenAuditBench",
             swiftSettings: strictSwift

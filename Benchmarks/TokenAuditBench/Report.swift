@@ -43,13 +43,15 @@ enum Report {
         var baseline: String
         var results: [Harness.Result]
         var principalMemory: PrincipalMemory.Result?
+        var endToEnd: EndToEnd.Result?
     }
 
-    static func write(_ results: [Harness.Result], memory: PrincipalMemory.Result?, to folder: String, root: URL) throws {
+    static func write(_ results: [Harness.Result], memory: PrincipalMemory.Result?, endToEnd: EndToEnd.Result?,
+                      to folder: String, root: URL) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let document = Document(
             date: ISO8601DateFormatter().string(from: Date()), commit: commit(root), machine: machine(),
-            baseline: TokenAuditBench.baseline, results: results, principalMemory: memory)
+            baseline: TokenAuditBench.baseline, results: results, principalMemory: memory, endToEnd: endToEnd)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(document).write(to: URL(fileURLWithPath: "\(folder)/latest.json"))
@@ -71,6 +73,15 @@ enum Report {
         if let m = memory {
             md += "\n## Principal state\n\n| principals tracked | calls fed | state per principal | RSS growth | peak RSS of the bench process |\n|---:|---:|---:|---:|---:|\n"
             md += String(format: "| %d | %d | %.0f B | %.0f MiB | %.0f MiB |\n", m.principals, m.calls, m.stateBytesPerPrincipal, m.residentGrowthMiB, m.peakResidentMiB)
+        }
+        if let e = endToEnd {
+            md += "\n## End to end over OTLP/HTTP (4 connections, reference payload)\n\n| target | spans/s | p50 | p99 | requests |\n|---|---:|---:|---:|---:|\n"
+            for run in [e.nullSink, e.daemon] {
+                md += String(format: "| %@ | %.0f | %.1f ms | %.1f ms | %d |\n", run.target as NSString, run.spansPerSecond,
+                             run.p50Milliseconds, run.p99Milliseconds, run.requests)
+            }
+            md += String(format: "\nRatio (tokenaudit / null sink): **%.2f**. Peak RSS of the bench process (both servers and the clients): %.0f MiB.\n",
+                         e.ratio, e.peakResidentMiB)
         }
         try md.write(toFile: "\(folder)/latest.md", atomically: true, encoding: .utf8)
     }

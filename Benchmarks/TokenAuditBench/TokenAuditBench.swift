@@ -81,7 +81,19 @@ struct TokenAuditBench {
                          measured.principals, measured.calls, measured.stateBytesPerPrincipal, measured.residentGrowthMiB, measured.peakResidentMiB))
             memory = measured
         }
-        try Report.write(results, memory: memory, to: output, root: root)
+        var endToEnd: EndToEnd.Result?
+        if only == nil || only == "e2e" {
+            print("\nend to end: 4 connections posting the reference payload, 5 s per target …")
+            let reference = Payloads.reference(name: "reference")
+            let measured = try await EndToEnd.measure(payload: reference.bytes, spans: reference.spans, seconds: quick ? 1 : 5)
+            for run in [measured.nullSink, measured.daemon] {
+                print(String(format: "  %@: %.0f spans/s, p50 %.1f ms, p99 %.1f ms (%d requests)", run.target as NSString,
+                             run.spansPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.requests))
+            }
+            print(String(format: "  ratio %.2f, peak RSS of the bench process %.0f MiB", measured.ratio, measured.peakResidentMiB))
+            endToEnd = measured
+        }
+        try Report.write(results, memory: memory, endToEnd: endToEnd, to: output, root: root)
         print("\nwrote \(output)/latest.json and \(output)/latest.md")
     }
 }

@@ -46,7 +46,13 @@ final class GenAIStage: Sendable {
             var otherSpans = 0
             var removals: [Range<Int>] = []
             request.forEachSpan { resourceSpans, _, span in
-                if redactContent, GenAIAttributes.mayCarryContent(span.attributes) {
+                // One scan of the keys decides for both redaction and
+                // extraction: most spans carry no GenAI key and cost only this.
+                guard GenAIAttributes.mayCarryContent(span.attributes) else {
+                    otherSpans += 1
+                    return
+                }
+                if redactContent {
                     removals.removeAll(keepingCapacity: true)
                     ContentRedactor.contentFields(of: span, in: raw, into: &removals)
                     if !removals.isEmpty {

@@ -7,7 +7,7 @@ public final class BoundAddress: Sendable {
 
     public init() {}
 
-    func publish(port: Int) {
+    public func publish(port: Int) {
         let waiters = state.withLock { s -> [CheckedContinuation<Int, Never>] in
             s.port = port
             defer { s.waiters.removeAll() }

@@ -1,0 +1,131 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import TokenAudit
+
+/// Issue 7's end-to-end row: the same load generator (`connections`
+/// concurrent OTLP/HTTP clients posting the reference payload back to back
+/// for `seconds`) against (a) a null sink built on the same HTTP stack and
+/// (b) the daemon (default pipeline: durable queues, tokenaudit processor
+/// with detection, `decision_wait` 0) forwarding over `otlp_http` to that
+/// null sink. Throughput, latency percentiles, and their ratio.
+enum EndToEnd {
+    struct Run: Codable {
+        var target: String
+        var requests: Int
+        var spansPerSecond: Double
+        var p50Milliseconds: Double
+        var p99Milliseconds: Double
+    }
+
+    struct Result: Codable {
+        var nullSink: Run
+        var daemon: Run
+        var ratio: Double
+        var peakResidentMiB: Double
+    }
+
+    /// Answers every POST with an empty OTLP response.
+    struct NullSink: HTTPResponder {
+        typealias Context = BasicRequestContext
+        func respond(to request: Request, context: Context) async throws -> Response {
+            _ = try await request.body.collect(upTo: 64 << 20)
+            return Response(status: .ok, headers: [.contentType: "application/x-protobuf"])
+        }
+    }
+
+    static func measure(payload: [UInt8], spans: Int, connections: Int = 4, seconds: Double = 5) async throws -> Result {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let sinkPort = BoundAddress()
+        let sink = Application(responder: NullSink(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                               onServerRunning: { sinkPort.publish(port: $0.localAddress?.port ?? 0) }, logger: logger)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tokenaudit-e2e-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            let sinkGroup = ServiceGroup(services: [sink], logger: logger)
+            group.addTask { try await sinkGroup.run() }
+            let port = await sinkPort.port()
+            let config = try TokenAuditConfig.parse(yaml: """
+                receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
+                processors: { tokenaudit: { decision_wait: 0s } }
+                exporters: { otlp_http: { endpoint: "http://127.0.0.1:\(port)", compression: none } }
+                service:
+                  pipelines: { traces: { receivers: [otlp], processors: [tokenaudit], exporters: [otlp_http] } }
+                  admin: { endpoint: "127.0.0.1:0" }
+                  storage: { path: \(folder) }
+                """, source: "bench")
+            let daemon = try Daemon(config: config, logger: logger)
+            let daemonGroup = daemon.serviceGroup(gracefulShutdownSignals: [])
+            let daemonRunning = Task { try await daemonGroup.run() }
+            let daemonPort = try require(daemon.receivers.values.first).httpAddress
+            let daemonURL = "http://127.0.0.1:\(await daemonPort.port())/v1/traces"
+
+            let nullRun = try await load("null sink (same HTTP stack)", url: "http://127.0.0.1:\(port)/v1/traces", payload: payload,
+                                         spans: spans, connections: connections, seconds: seconds)
+            let daemonRun = try await load("tokenaudit → null sink", url: daemonURL, payload: payload, spans: spans,
+                                           connections: connections, seconds: seconds)
+            // The daemon first: it delivers its backlog to the sink before it exits.
+            await daemonGroup.triggerGracefulShutdown()
+            try await daemonRunning.value
+            await sinkGroup.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return Result(nullSink: nullRun, daemon: daemonRun, ratio: daemonRun.spansPerSecond / nullRun.spansPerSecond,
+                          peakResidentMiB: PrincipalMemory.residentMiB("VmHWM"))
+        }
+    }
+
+    static func load(_ target: String, url: String, payload: [UInt8], spans: Int, connections: Int, seconds: Double) async throws -> Run {
+        // Its own client, shut down at the end: kept-alive connections would
+        // otherwise hold the servers' graceful shutdown open.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let body = ByteBuffer(bytes: payload)
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let started = ContinuousClock.now
+        let latencies: [Double]
+        do {
+            latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    var mine: [Double] = []
+                    while ContinuousClock.now < deadline {
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/x-protobuf")
+                        request.body = .bytes(body)
+                        let sent = ContinuousClock.now
+                        let response = try await client.execute(request, timeout: .seconds(30))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        if response.status == .ok {
+                            let elapsed = ContinuousClock.now - sent
+                            mine.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                        }
+                    }
+                    return mine
+                }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all.sorted()
+        }
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        let elapsed = ContinuousClock.now - started
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        return Run(target: target, requests: latencies.count, spansPerSecond: Double(latencies.count * spans) / wall,
+                   p50Milliseconds: percentile(0.5), p99Milliseconds: percentile(0.99))
+    }
+}
+
+private func require<T>(_ value: T?) throws -> T {
+    guard let value else { throw CocoaError(.featureUnsupported) }
+    return value
+}
