@@ -32,7 +32,7 @@ struct Report: ParsableCommand {
             throw ValidationError("no summaries at \(path): run the daemon (or `tokenaudit replay`) with this storage path first")
         }
         let store = try SummaryStore(path: path, readOnly: true)
-        guard let hours = Self.hours(since) else { throw ValidationError("--since must be a duration of at least 1h, such as 24h, 7d or 30d") }
+        guard let hours = SummaryPeriod.hours(in: since) else { throw ValidationError("--since must be a duration of at least 1h, such as 24h, 7d or 30d") }
         guard let period = try store.period(lastHours: hours) else {
             print("No LLM calls judged yet in \(path).")
             return
@@ -44,14 +44,5 @@ struct Report: ParsableCommand {
         case "html": print(SummaryReport.html(report))
         default: print(SummaryReport.markdown(report))
         }
-    }
-
-    static func hours(_ text: String) -> Int64? {
-        let units: [(String, Int64)] = [("h", 1), ("d", 24), ("w", 168)]
-        for (suffix, hours) in units where text.hasSuffix(suffix) {
-            guard let n = Int64(text.dropLast()), n >= 1 else { return nil }
-            return n * hours
-        }
-        return nil
     }
 }

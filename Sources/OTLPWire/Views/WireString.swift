@@ -64,6 +64,14 @@ public struct WireString: CustomStringConvertible {
         }
     }
 
+    /// Whether the slice ends with `suffix`, compared in place.
+    public func hasSuffix(_ suffix: StaticString) -> Bool {
+        suffix.withUTF8Buffer { s in
+            guard s.count <= count else { return false }
+            return UnsafeRawBufferPointer(rebasing: rawBytes[(count - s.count)...]).elementsEqual(UnsafeRawBufferPointer(s))
+        }
+    }
+
     /// Lowercase hex, as OTLP/JSON writes trace and span ids.
     public var hex: String {
         var out = [UInt8]()

@@ -13,7 +13,7 @@ struct SummaryEndpoints: Sendable {
     let flush: @Sendable () -> Void
 
     struct Query {
-        var since: Duration = .seconds(7 * 86400)
+        var sinceHours: Int64 = 7 * 24
         var sinceText = "7d"
         var team: String?
         var principal: String?
@@ -30,10 +30,10 @@ struct SummaryEndpoints: Sendable {
         var q = Query()
         let parameters = uri.queryParameters
         if let since = parameters["since"].map(String.init) {
-            guard let d = ConfigValues.duration(since), d >= .seconds(3600) else {
+            guard let hours = SummaryPeriod.hours(in: since) else {
                 throw Problem(message: "'since' must be a duration of at least 1h, such as 24h, 7d or 30d")
             }
-            q.since = d
+            q.sinceHours = hours
             q.sinceText = since
         }
         q.team = parameters["team"].map(String.init)
@@ -69,7 +69,7 @@ struct SummaryEndpoints: Sendable {
             return AdminJSON.error(.badRequest, problem.message)
         }
         flush()
-        guard let period = try store.period(lastHours: Int64(q.since.components.seconds / 3600)) else {
+        guard let period = try store.period(lastHours: q.sinceHours) else {
             return isAPI ? AdminJSON.error(.notFound, "no data yet: no LLM call has been judged") : html(Dashboard.empty())
         }
         switch path {

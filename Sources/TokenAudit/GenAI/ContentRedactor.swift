@@ -15,11 +15,10 @@ import OTLPWire
 /// bodies of semconv GenAI log events. Roles, ids, token counts and every
 /// other attribute stay.
 enum ContentRedactor {
+    /// Allocation-free: keys are compared in place (this runs on every
+    /// attribute of every GenAI span when redacting).
     static func isContentKey(_ key: WireString) -> Bool {
-        switch key.count {
-        case 0: return false
-        default: break
-        }
+        guard !key.isEmpty else { return false }
         if key.equals("gen_ai.input.messages") || key.equals("gen_ai.output.messages") || key.equals("gen_ai.system_instructions")
             || key.equals("gen_ai.prompt") || key.equals("gen_ai.completion") || key.equals("input.value") || key.equals("output.value")
             || key.equals("ai.prompt") || key.equals("ai.prompt.messages") || key.equals("ai.response.text")
@@ -29,11 +28,11 @@ enum ContentRedactor {
             return true
         }
         if key.hasPrefix("gen_ai.prompt.") || key.hasPrefix("gen_ai.completion.") {
-            return key.string.hasSuffix(".content") || key.string.hasSuffix(".arguments")
+            return key.hasSuffix(".content") || key.hasSuffix(".arguments")
         }
-        if key.hasPrefix("llm.input_messages.") || key.hasPrefix("llm.output_messages.") || key.hasPrefix("llm.prompts.") {
-            let text = key.string
-            return text.hasSuffix(".content") || text.hasSuffix(".text") || text.hasSuffix(".arguments") || key.hasPrefix("llm.prompts.")
+        if key.hasPrefix("llm.prompts.") { return true }
+        if key.hasPrefix("llm.input_messages.") || key.hasPrefix("llm.output_messages.") {
+            return key.hasSuffix(".content") || key.hasSuffix(".text") || key.hasSuffix(".arguments")
         }
         return false
     }

@@ -1,3 +1,5 @@
+import OTLPWire
+
 /// One judged leaf call as the summaries keep it: who, which model, when
 /// (the UTC hour of its span start), how many tokens, what it cost, and the
 /// verdict with its findings. No content.
@@ -7,7 +9,9 @@ public struct CallSummary: Sendable, Equatable {
     public var model: String
     /// Span start, Unix hours (span time, DESIGN.md §3.3).
     public var hour: Int64
-    public var traceID: String
+    /// The trace id's bytes (shared with the call, not copied); rendered as
+    /// hex only when it becomes a finding's example.
+    public var traceID: [UInt8]
     public var inputTokens: Int
     public var outputTokens: Int
     public var cacheReadTokens: Int
@@ -22,24 +26,11 @@ public struct CallSummary: Sendable, Equatable {
         team = call.team ?? ""
         model = call.model ?? ""
         hour = Int64(call.startTimeUnixNano / 3_600_000_000_000)
-        traceID = call.traceID.hexString
+        traceID = call.traceID
         inputTokens = call.usage.input ?? 0
         outputTokens = call.usage.output ?? 0
         cacheReadTokens = call.usage.cacheRead ?? 0
         self.cost = cost
         self.co2Grams = co2Grams
-    }
-}
-
-extension Array where Element == UInt8 {
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(count * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,3 +1,5 @@
+import OTLPWire
+
 /// Judged calls folded in memory between two writes to the store, so the
 /// pipeline never waits on SQLite: one row per (hour, principal, team,
 /// model) and one per (principal, label) whatever the traffic.
@@ -95,7 +97,12 @@ struct SummaryBatch: Sendable {
             f.calls += 1
             f.tokens += call.tokens
             f.cost += call.cost ?? 0
-            if f.examples.count < 5, !f.examples.contains(call.traceID) { f.examples.append(call.traceID) }
+            if f.examples.count < 5 {
+                var hex: [UInt8] = []
+                HexCoding.encode(call.traceID, into: &hex)
+                let id = String(decoding: hex, as: UTF8.self)
+                if !f.examples.contains(id) { f.examples.append(id) }
+            }
             findings[key] = f
         }
     }

@@ -130,6 +130,14 @@ public struct SummaryPeriod: Codable, Sendable, Equatable {
     }
 
     static func day(_ hour: Int64) -> String { String(iso(hour).prefix(10)) }
+
+    /// Whole hours in a duration written as in the config (24h, 7d, 90d);
+    /// nil unless it is a duration of at least one hour. Shared by the API's
+    /// `since` and `tokenaudit report --since`.
+    public static func hours(in text: String) -> Int64? {
+        guard let duration = ConfigValues.duration(text), duration >= .seconds(3600) else { return nil }
+        return duration.components.seconds / 3600
+    }
 }
 
 public struct OrgSummary: Codable, Sendable, Equatable {
