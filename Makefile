@@ -7,7 +7,7 @@ PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
 REF_OUT      := Sources/CProtobufReference/generated
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev libsqlite3-dev
 
-.PHONY: run test test-deps build release proto clean deps bench eval interop demo
+.PHONY: run test test-deps build release proto clean deps bench eval interop demo fuzz soak
 
 ## run: build a release binary if needed, then serve the embedded default config
 run: deps release
@@ -39,13 +39,29 @@ DAYS  ?= 3
 eval: deps release
 	.build/release/tokenaudit eval --seeds $(SEEDS) --days $(DAYS) --output bench/results/eval.md
 
+## fuzz: libFuzzer + AddressSanitizer on the protobuf reader, the JSON transcoder and gzip, FUZZ_TIME seconds each
+##       (a separate instrumented build in .build-fuzz; crash inputs → Fuzz/regressions/, replayed by `make test`)
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS ?= protobuf json gzip
+FUZZ_FLAGS   := -c release --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz \
+                -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table
+fuzz: deps
+	$(SWIFT) build --product tokenaudit-fuzz $(FUZZ_FLAGS)
+	bash Fuzz/run.sh $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+## soak: the release daemon under steady load for DURATION with a backend that keeps failing → bench/results/soak.{json,md}
+DURATION ?= 10m
+SOAK_RATE ?= 40
+soak: deps release
+	.build/release/tokenaudit soak --duration $(DURATION) --rate $(SOAK_RATE) --output bench/results
+
 ## proto: regenerate the committed libprotobuf-c reference code from proto/
 proto: deps
 	rm -rf $(REF_OUT) && mkdir -p $(REF_OUT)
 	protoc-c --proto_path=proto --c_out=$(REF_OUT) $(PROTO_FILES)
 
 clean:
-	rm -rf .build tokenaudit-data
+	rm -rf .build .build-fuzz tokenaudit-data
 
 ## interop: only the real-client suites (Python SDK, three OpenAI instrumentations; packages from PyPI). `make test` runs them too.
 interop: deps

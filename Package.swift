@@ -31,12 +31,21 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Already in the graph through the gRPC transport and AsyncHTTPClient:
+        // TLS for receivers and exporters, and certificates made in tests.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.5.0"),
     ],
     targets: [
         // Zero-copy OTLP protobuf reader, splice-writer and OTLP/JSON transcoder.
         .target(
             name: "OTLPWire",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
             swiftSettings: strictSwift
         ),
         // The daemon as a library: receivers, pipeline, exporters, config.
@@ -47,6 +56,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -94,6 +105,24 @@ let package = Package(
             path: "Benchmarks/TokenAuditBench",
             swiftSettings: strictSwift
         ),
+        // Fuzzing (`make fuzz`): the properties, shared by the libFuzzer driver
+        // and the bounded run inside `make test`.
+        .target(
+            name: "OTLPFuzzTargets",
+            dependencies: [
+                "OTLPWire", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            path: "Fuzz/OTLPFuzzTargets",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "tokenaudit-fuzz",
+            dependencies: ["OTLPFuzzTargets"],
+            path: "Fuzz/tokenaudit-fuzz",
+            swiftSettings: strictSwift + [.unsafeFlags(["-parse-as-library"])]
+        ),
         // Fixtures, libprotobuf-c wrappers and request generators shared by the tests.
         .target(
             name: "TestSupport",
@@ -103,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OTLPWireTests",
-            dependencies: ["OTLPWire", "CProtobufReference", "TestSupport"],
+            dependencies: ["OTLPWire", "CProtobufReference", "TestSupport", "OTLPFuzzTargets"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -115,6 +144,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strictSwift
         ),

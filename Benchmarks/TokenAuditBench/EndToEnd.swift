@@ -60,7 +60,7 @@ enum EndToEnd {
                   storage: { path: \(folder) }
                 """, source: "bench")
             let daemon = try Daemon(config: config, logger: logger)
-            let daemonGroup = daemon.serviceGroup(gracefulShutdownSignals: [])
+            let daemonGroup = try daemon.serviceGroup(gracefulShutdownSignals: [])
             let daemonRunning = Task { try await daemonGroup.run() }
             let daemonPort = try require(daemon.receivers.values.first).httpAddress
             let daemonURL = "http://127.0.0.1:\(await daemonPort.port())/v1/traces"

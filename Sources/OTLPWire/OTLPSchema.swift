@@ -56,6 +56,13 @@ public struct FieldSchema: Sendable {
     /// A member of a oneof: present even when it holds the default value.
     public let isOneofMember: Bool
 
+    /// A message field that is not repeated: the validator allows it once.
+    var isSingularMessage: Bool {
+        if isRepeated { return false }
+        if case .message = kind { return true }
+        return false
+    }
+
     init(_ number: UInt32, _ name: String, _ kind: Kind, repeated: Bool = false, oneof: Bool = false) {
         self.number = number
         self.name = name

@@ -1,8 +1,9 @@
 /// Checks a whole OTLP message against its schema before anything else reads
 /// it: every length inside bounds, every known field with the wire type its
 /// schema gives, strings valid UTF-8, trace and span ids of legal length,
-/// nesting bounded. Unknown fields are skipped (forward compatibility) but
-/// must still be well-formed.
+/// nesting bounded, singular message fields present at most once (so every
+/// view reads the one copy there is). Unknown fields are skipped (forward
+/// compatibility) but must still be well-formed.
 ///
 /// After `validate` succeeds, the views (`ExportTraceRequestView`, ...) can
 /// walk the buffer without error handling; they stay memory-safe on any bytes,
@@ -22,6 +23,8 @@ public enum OTLPValidator {
     ) throws(WireError) {
         guard depth < maxDepth else { throw WireError(.nestingTooDeep(limit: maxDepth), at: range.lowerBound) }
         var cursor = ProtoCursor(bytes: bytes, range: range)
+        // Singular message fields seen so far, by field number (OTLP's are all below 64).
+        var singularMessages: UInt64 = 0
         while true {
             let next: WireField?
             do {
@@ -31,7 +34,12 @@ public enum OTLPValidator {
             }
             guard let field = next else { return }
             guard let fieldSchema = schema.field(number: field.number) else { continue }
-            do {
+            do throws(WireError) {
+                if fieldSchema.isSingularMessage, field.number < 64 {
+                    let bit: UInt64 = 1 << field.number
+                    guard singularMessages & bit == 0 else { throw WireError(.repeatedSingularMessage, at: field.start) }
+                    singularMessages |= bit
+                }
                 try check(field, against: fieldSchema, bytes, depth: depth, maxDepth: maxDepth)
             } catch {
                 throw error.inside(component(for: fieldSchema, of: field, in: bytes, range))

@@ -1,12 +1,14 @@
 public import NIOCore
 
 /// Re-emits an OTLP request with fields appended to (or removed from) chosen
-/// records (spans or log records), copying every untouched byte range as is.
+/// messages (spans, log records, resources, resource groups), copying every
+/// untouched byte range as is.
 ///
 /// Only three kinds of bytes change: the appended fields themselves (removed
-/// fields are skipped), and the length prefixes of each touched record and of
-/// its scope- and resource-level parents. A record's growth can widen its own prefix, which grows its
-/// parent, so lengths are settled bottom-up before anything is written.
+/// fields are skipped), and the length prefixes of each touched message and
+/// of its enclosing ones. A message's growth can widen its own prefix, which
+/// grows its parent, so lengths are settled bottom-up, one nesting level at a
+/// time, before anything is written.
 ///
 /// Appending at the end of a message is valid protobuf: repeated fields
 /// concatenate, so new attributes simply join the record's list.
@@ -82,25 +84,19 @@ public struct SpliceWriter: Sendable {
         }
     }
 
-    /// Accumulates `delta` into the growth of `frame`, merging with the last
-    /// entry when it is the same frame (insertions arrive in wire order, so a
-    /// frame's contributions are contiguous).
-    private static func add(
-        _ delta: Int, to frame: LengthFrame, parent: LengthFrame?, grandparent: LengthFrame?, in growths: inout [Growth]
-    ) {
-        if let last = growths.indices.last, growths[last].frame.prefixStart == frame.prefixStart {
-            growths[last].delta += delta
-        } else {
-            growths.append(Growth(frame: frame, delta: delta, parent: parent, grandparent: grandparent))
-        }
-    }
-
-    /// The growth of every parent frame, one level further out.
-    private static func outward(_ growths: [Growth]) -> [Growth] {
+    /// Growths of one nesting level with each frame once: contributions to
+    /// the same frame (from its own insertions and from its children) summed.
+    private static func merged(_ growths: [Growth]) -> [Growth] {
+        var sorted = growths
+        sorted.sort { $0.frame.prefixStart < $1.frame.prefixStart }
         var result: [Growth] = []
-        for growth in growths {
-            guard let parent = growth.parent else { continue }
-            add(growth.outwardDelta, to: parent, parent: growth.grandparent, grandparent: nil, in: &result)
+        result.reserveCapacity(sorted.count)
+        for growth in sorted {
+            if let last = result.indices.last, result[last].frame.prefixStart == growth.frame.prefixStart {
+                result[last].delta += growth.delta
+            } else {
+                result.append(growth)
+            }
         }
         return result
     }
@@ -121,22 +117,32 @@ public struct SpliceWriter: Sendable {
             out.writeBytes(source)
             return
         }
+        // Where several messages end at one position (a span, its scope and
+        // its resource group), the innermost message's additions come first.
         let ordered = insertions.enumerated().sorted {
-            ($0.element.target.inner.payload.upperBound, $0.element.removed?.lowerBound ?? Int.max, $0.offset)
-                < ($1.element.target.inner.payload.upperBound, $1.element.removed?.lowerBound ?? Int.max, $1.offset)
+            ($0.element.target.inner.payload.upperBound, $0.element.removed?.lowerBound ?? Int.max, -$0.element.target.depth, $0.offset)
+                < ($1.element.target.inner.payload.upperBound, $1.element.removed?.lowerBound ?? Int.max, -$1.element.target.depth, $1.offset)
         }.map(\.element)
 
-        var inner: [Growth] = []
+        // levels[d]: growth of frames with d enclosing frames, settled from
+        // the deepest level out.
+        var levels: [[Growth]] = [[], [], []]
         for insertion in ordered {
             let t = insertion.target
-            Self.add(insertion.delta, to: t.inner, parent: t.middle, grandparent: t.outer, in: &inner)
+            levels[t.depth].append(Growth(frame: t.inner, delta: insertion.delta, parent: t.middle, grandparent: t.outer))
         }
-        let middle = Self.outward(inner)
-        let outer = Self.outward(middle)
+        for depth in stride(from: 2, through: 1, by: -1) {
+            levels[depth] = Self.merged(levels[depth])
+            for growth in levels[depth] {
+                guard let parent = growth.parent else { continue }
+                levels[depth - 1].append(Growth(frame: parent, delta: growth.outwardDelta, parent: growth.grandparent, grandparent: nil))
+            }
+        }
+        levels[0] = Self.merged(levels[0])
 
         var events: [Event] = []
-        events.reserveCapacity(ordered.count + inner.count + middle.count + outer.count)
-        for growth in outer + middle + inner {
+        events.reserveCapacity(ordered.count + levels[0].count + levels[1].count + levels[2].count)
+        for growth in levels.joined() {
             events.append(Event(
                 position: growth.frame.prefixStart, prefix: growth.newLength,
                 skipTo: growth.frame.payload.lowerBound, additions: 0..<0, order: events.count))
@@ -151,7 +157,7 @@ public struct SpliceWriter: Sendable {
         }
         events.sort { ($0.position, $0.order) < ($1.position, $1.order) }
 
-        let growth = outer.reduce(0) { $0 + $1.outwardDelta }
+        let growth = levels[0].reduce(0) { $0 + $1.outwardDelta }
         out.reserveCapacity(out.writerIndex + source.count + max(growth, 0))
         var copied = 0
         additions.bytes.withUnsafeBytes { added in

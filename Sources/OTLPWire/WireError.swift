@@ -24,6 +24,12 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidUTF8
         /// A trace or span id of a length OTLP does not allow.
         case invalidIDLength(expected: Int, found: Int)
+        /// A singular message field (a span's `status`, a resource group's
+        /// `resource`, an `array_value`) sent more than once. Protobuf would
+        /// merge the copies; no OTLP exporter sends them, and reading only one
+        /// would let a sender hide attributes (a second `resource` claiming
+        /// another tenant), so the request is refused.
+        case repeatedSingularMessage
         /// An OTLP/JSON document that cannot be read; the message says why.
         case invalidJSON(String)
     }
@@ -72,6 +78,8 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             return "string is not valid UTF-8 \(location)"
         case .invalidIDLength(let expected, let found):
             return "id must be \(expected) bytes (or empty), found \(found) \(location)"
+        case .repeatedSingularMessage:
+            return "a message field that may appear once appears again \(location)"
         case .invalidJSON(let why):
             return "invalid OTLP/JSON: \(why) \(location)"
         }

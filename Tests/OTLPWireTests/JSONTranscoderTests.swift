@@ -117,3 +117,26 @@ import Testing
         }
     }
 }
+
+/// Found by fuzzing: a value with two oneof members written to JSON as both.
+@Suite struct JSONOneofTests {
+    @Test func onlyTheLastOneofMemberOnTheWireIsWritten() throws {
+        var w = ProtoWriter()
+        w.message(1) { rl in
+            rl.message(2) { sl in
+                sl.message(2) { record in
+                    // body: string_value, then int_value: protobuf keeps the int.
+                    record.message(5) { v in
+                        v.stringField(1, "first")
+                        v.varintField(3, 42)
+                    }
+                }
+            }
+        }
+        let json = w.bytes.withUnsafeBytes { String(decoding: OTLPJSONEncoder.json(fromProtobuf: $0, as: OTLPSchema.exportLogsRequest), as: UTF8.self) }
+        #expect(json.contains(#""body":{"intValue":"42"}"#), "\(json)")
+        #expect(!json.contains("first"))
+        let back = try OTLPJSONDecoder.protobuf(fromJSON: Array(json.utf8), as: OTLPSchema.exportLogsRequest)
+        #expect(Reference.logs(back) == Reference.logs(w.bytes))
+    }
+}

@@ -45,6 +45,36 @@ import Testing
         #expect(error.path == "resource_spans[0].scope_spans[0].spans[0].start_time_unix_nano")
     }
 
+    @Test func aSingularMessageSentTwiceIsRefusedNotMerged() throws {
+        // Two `resource` fields in one ResourceSpans: the second could claim
+        // another tenant while a reader of the first sees none.
+        var w = ProtoWriter()
+        w.message(1) { r in
+            r.message(1) { $0.attribute(1, key: "service.name", value: .string("a")) }
+            r.message(1) { $0.attribute(1, key: "tokenaudit.tenant", value: .string("someone-else")) }
+        }
+        let error = try #require(validate(w.bytes))
+        #expect(error.kind == .repeatedSingularMessage)
+        #expect(error.path == "resource_spans[0].resource")
+        // A span's status twice, likewise; repeated fields (attributes) may repeat.
+        #expect(validate(request(spanBody: [0x7A, 0x00, 0x7A, 0x00]))?.kind == .repeatedSingularMessage)
+        #expect(validate(request(spanBody: [0x4A, 0x00, 0x4A, 0x00])) == nil)
+    }
+
+    @Test func aNULByteInAStringIsKeptWhole() throws {
+        // libprotobuf-c sees C strings (up to the NUL); we keep every byte.
+        var span = ProtoWriter()
+        span.stringField(5, "a\u{0}b")
+        let bytes = request(spanBody: span.bytes)
+        #expect(validate(bytes) == nil)
+        let name = bytes.withUnsafeBytes { raw in
+            var name: [UInt8] = []
+            ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in name = span.name.array }
+            return name
+        }
+        #expect(name == [0x61, 0x00, 0x62])
+    }
+
     @Test func invalidUTF8InAStringField() throws {
         var span = ProtoWriter()
         span.bytesField(2, [UInt8](repeating: 1, count: 8))

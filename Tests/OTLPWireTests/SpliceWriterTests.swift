@@ -217,3 +217,98 @@ import Testing
         #expect(out == bytes)
     }
 }
+
+/// Splices at every nesting level in one writer: resources (replacing an
+/// attribute), resource groups without a resource (adding one) and spans.
+@Suite struct MixedDepthSpliceTests {
+    static let key = "tokenaudit.tenant"
+    static let keyLiteral: StaticString = "tokenaudit.tenant"
+
+    @Test func resourceStampsAndSpanAdditionsInOneWriterUnpackToTheExpectedRequest() throws {
+        var stamped = 0, created = 0, replaced = 0
+        for seed in 1...200 as ClosedRange<UInt64> {
+            var random = RandomRequests(seed: seed)
+            var model = random.traces()
+            // Some senders claim a tenant themselves: it must be replaced.
+            for r in model.resourceSpans.indices where random.chance(0.3) {
+                var resource = model.resourceSpans[r].resource ?? ResourceModel()
+                let at = random.int(0...resource.attributes.count)
+                resource.attributes.insert(KeyValueModel(key: Self.key, value: .string("spoofed")), at: at)
+                model.resourceSpans[r].resource = resource
+            }
+            let spans = model.resourceSpans.flatMap(\.scopeSpans).map(\.spans.count).reduce(0, +)
+            let added: [[KeyValueModel]] = (0..<spans).map { _ in random.chance(0.5) ? random.attributes(max: 2) : [] }
+            let tenant = "tenant-\(seed)"
+
+            let out: [UInt8] = model.encode().withUnsafeBytes { raw in
+                var writer = SpliceWriter()
+                var index = 0
+                for group in ExportTraceRequestView(bytes: raw).resourceSpans {
+                    if let resource = group.resource {
+                        let target = SpliceTarget(parent: group.frame, inner: resource.frame)
+                        var cursor = ProtoCursor(bytes: raw, range: resource.frame.payload)
+                        while let field = try? cursor.next() {
+                            if field.number == 1, KeyValueView(bytes: raw, frame: field.frame, context: ()).key.equals(Self.keyLiteral) {
+                                writer.remove(field.extent, from: target)
+                            }
+                        }
+                        writer.append(to: target) { $0.attribute(1, key: Self.key, value: .string(tenant)) }
+                    } else {
+                        writer.append(to: SpliceTarget(topLevel: group.frame)) { w in
+                            w.message(1) { $0.attribute(1, key: Self.key, value: .string(tenant)) }
+                        }
+                    }
+                    for scope in group.scopes {
+                        for span in scope.records {
+                            for kv in added[index] { writer.append(to: span.spliceTarget) { w in w.message(9) { kv.encode(&$0) } } }
+                            index += 1
+                        }
+                    }
+                }
+                var buffer = ByteBuffer()
+                writer.write(raw, into: &buffer)
+                return Array(buffer.readableBytesView)
+            }
+
+            var index = 0
+            for r in model.resourceSpans.indices {
+                stamped += 1
+                var resource = model.resourceSpans[r].resource ?? ResourceModel()
+                if model.resourceSpans[r].resource == nil { created += 1 }
+                replaced += resource.attributes.filter { $0.key == Self.key }.count
+                resource.attributes.removeAll { $0.key == Self.key }
+                resource.attributes.append(KeyValueModel(key: Self.key, value: .string(tenant)))
+                model.resourceSpans[r].resource = resource
+                for s in model.resourceSpans[r].scopeSpans.indices {
+                    for p in model.resourceSpans[r].scopeSpans[s].spans.indices {
+                        model.resourceSpans[r].scopeSpans[s].spans[p].attributes += added[index]
+                        index += 1
+                    }
+                }
+            }
+            let reference = try #require(Reference.traces(out), "libprotobuf-c rejected the spliced request, seed \(seed)")
+            #expect(reference == Reference.traces(model.encode()), "seed \(seed)")
+            try out.withUnsafeBytes { try OTLPValidator.validate($0, as: OTLPSchema.exportTraceRequest) }
+        }
+        #expect(stamped > 200)
+        #expect(created > 10)
+        #expect(replaced > 30)
+    }
+
+    @Test func resourceAttributeStampMatchesTheHandWrittenSplice() throws {
+        var random = RandomRequests(seed: 7)
+        let model = random.traces()
+        let bytes = model.encode()
+        var out = ByteBuffer()
+        bytes.withUnsafeBytes { ResourceAttributeStamp.apply(key: Self.key, value: "acme", to: $0, into: &out) }
+        var expected = model
+        for r in expected.resourceSpans.indices {
+            var resource = expected.resourceSpans[r].resource ?? ResourceModel()
+            resource.attributes.removeAll { $0.key == Self.key }
+            resource.attributes.append(KeyValueModel(key: Self.key, value: .string("acme")))
+            expected.resourceSpans[r].resource = resource
+        }
+        let reference = try #require(Reference.traces(Array(out.readableBytesView)))
+        #expect(reference == Reference.traces(expected.encode()))
+    }
+}

@@ -204,7 +204,7 @@ import Testing
         var random = RandomRequests(seed: 77)
         var sent = Set<[UInt8]>()
         func post(_ count: Int, to daemon: DaemonProcess) async throws {
-            let port = try #require(try await daemon.waitForLog(#"address=127\.0\.0\.1:(\d+) receiver=otlp \[TokenAudit\] OTLP/gRPC"#), "\(daemon.log)")
+            let port = try #require(try await daemon.waitForLog(#"address=127\.0\.0\.1:(\d+) receiver=otlp security=[^\[]*\[TokenAudit\] OTLP/gRPC"#), "\(daemon.log)")
             for _ in 0..<count {
                 let body = random.traces(maxSpans: 4).encode()
                 var ids: [[UInt8]] = []

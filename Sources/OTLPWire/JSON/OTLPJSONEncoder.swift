@@ -13,17 +13,22 @@ public enum OTLPJSONEncoder {
     }
 
     static func render(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ schema: MessageSchema, into out: inout [UInt8]) {
-        // One pass to learn which known fields are present (numbers ≤ 63 here).
+        // One pass to learn which known fields are present (numbers ≤ 63
+        // here) and which oneof member came last: protobuf keeps only that
+        // one (OTLP messages have at most one oneof, AnyValue's `value`).
         var present: UInt64 = 0
+        var lastOneofMember: UInt32?
         var cursor = ProtoCursor(bytes: bytes, range: range)
         while let field = try? cursor.next() {
             if field.number < 64, let known = schema.field(number: field.number), known.wireType == field.wireType {
                 present |= 1 << UInt64(field.number)
+                if known.isOneofMember { lastOneofMember = field.number }
             }
         }
         out.append(UInt8(ascii: "{"))
         var first = true
         for field in schema.fields where present & (1 << UInt64(field.number)) != 0 {
+            if field.isOneofMember, field.number != lastOneofMember { continue }
             if field.isRepeated {
                 appendKey(field.jsonName, first: &first, into: &out)
                 out.append(UInt8(ascii: "["))

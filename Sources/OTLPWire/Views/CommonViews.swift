@@ -76,15 +76,38 @@ public struct InstrumentationScopeView: WireMessageView {
 /// what the splice-writer needs to grow that record and fix every length
 /// prefix above it.
 public struct SpliceTarget: Hashable, Sendable {
-    public var outer: LengthFrame
-    public var middle: LengthFrame
+    /// The top-level frame (`ResourceSpans` / `ResourceLogs`) when `inner`
+    /// sits two levels below it; nil for shallower targets.
+    public var outer: LengthFrame?
+    /// The frame directly enclosing `inner`; nil when `inner` is top-level.
+    public var middle: LengthFrame?
+    /// The record that grows or shrinks.
     public var inner: LengthFrame
 
+    /// A span or log record in its scope and resource.
     public init(outer: LengthFrame, middle: LengthFrame, inner: LengthFrame) {
         self.outer = outer
         self.middle = middle
         self.inner = inner
     }
+
+    /// A message directly inside a top-level one (a `Resource` in its
+    /// `ResourceSpans`).
+    public init(parent: LengthFrame, inner: LengthFrame) {
+        self.outer = nil
+        self.middle = parent
+        self.inner = inner
+    }
+
+    /// A top-level message itself (`ResourceSpans` / `ResourceLogs`).
+    public init(topLevel: LengthFrame) {
+        self.outer = nil
+        self.middle = nil
+        self.inner = topLevel
+    }
+
+    /// How many frames enclose `inner`: 0, 1 or 2.
+    var depth: Int { middle == nil ? 0 : (outer == nil ? 1 : 2) }
 }
 
 /// The frames a record's view inherits from its resource- and scope-level

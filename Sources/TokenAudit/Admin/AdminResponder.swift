@@ -6,9 +6,15 @@ import Metrics
 /// The admin endpoint: `GET /healthz` (liveness and the pipeline's state
 /// as JSON), `GET /metrics` (Prometheus), `POST /api/v1/outcomes`, the
 /// summaries' JSON API and the dashboard (`SummaryEndpoints`).
+///
+/// With an authenticator, everything but `/healthz` needs a token: as
+/// `Authorization: Bearer` (API clients, Prometheus) or as the password of
+/// HTTP Basic (what a browser asks its user for). `/healthz` stays open for
+/// probes but tells an anonymous caller only that the daemon is up.
 struct AdminResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
+    let authenticator: BearerTokenAuthenticator?
     let pipelines: [Pipeline]
     let exporters: [any TelemetryExporter]
     let processors: [TokenAuditProcessor]
@@ -44,8 +50,22 @@ struct AdminResponder: HTTPResponder {
         var exporters: [ExporterState]
     }
 
+    static let challenge = #"Bearer realm="tokenaudit admin", Basic realm="tokenaudit admin", charset="UTF-8""#
+
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
+        let authorized = authenticator.map {
+            (try? $0.tenant(authorization: request.headers[.authorization], allowBasic: true).get()) != nil
+        } ?? true
+        if !authorized {
+            if path == "/healthz", request.method == .get || request.method == .head {
+                return AdminJSON.response(.ok, ["status": "ok"])
+            }
+            return Response(
+                status: .unauthorized,
+                headers: [.wwwAuthenticate: Self.challenge, .contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "authentication required: send 'Authorization: Bearer <token>'\n")))
+        }
         if path == "/api/v1/outcomes" { return try await outcomes.respond(to: request) }
         if path == "/metrics" { return metrics() }
         if let response = try summaries.respond(to: request, path: path) { return response }

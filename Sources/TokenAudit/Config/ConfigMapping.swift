@@ -8,7 +8,7 @@ struct ConfigMapping {
     let path: String
     let line: Int?
     private let entries: [(key: String, value: Node, line: Int?)]
-    private let diagnostics: ConfigDiagnostics
+    let diagnostics: ConfigDiagnostics
     private var consumed: Set<String> = []
 
     init(_ node: Node?, path: String, diagnostics: ConfigDiagnostics) {
@@ -59,7 +59,23 @@ struct ConfigMapping {
             report(key, "expected a string")
             return value
         }
-        return scalar.string
+        return expanded(scalar.string, at: child(key), line: lineOf(key))
+    }
+
+    /// `text` with `${env:NAME}` references replaced; a problem is reported
+    /// and the text kept.
+    private func expanded(_ text: String, at path: String, line: Int?) -> String {
+        do {
+            return try EnvironmentExpansion().expand(text)
+        } catch {
+            switch error {
+            case .unset(let name):
+                diagnostics.report(path, line: line, "environment variable '\(name)' is not set")
+            case .unterminated:
+                diagnostics.report(path, line: line, "'${' without a closing '}' (write '$$' for a literal '$')")
+            }
+            return text
+        }
     }
 
     mutating func bool(_ key: String, default value: Bool) -> Bool {
@@ -118,7 +134,7 @@ struct ConfigMapping {
                 diagnostics.report("\(child(key))[\(index)]", line: item.mark?.line, "expected a string")
                 continue
             }
-            out.append(scalar.string)
+            out.append(expanded(scalar.string, at: "\(child(key))[\(index)]", line: item.mark?.line))
         }
         return out
     }

@@ -17,6 +17,11 @@ public struct TokenAuditConfig: Sendable {
         case otlpGRPC(OTLPGRPCExporterConfig)
     }
 
+    public enum Extension: Sendable, Equatable {
+        case bearerTokenAuth(BearerTokenAuthConfig)
+    }
+
+    public var extensions: [ComponentID: Extension] = [:]
     public var receivers: [ComponentID: Receiver] = [:]
     public var processors: [ComponentID: Processor] = [:]
     public var exporters: [ComponentID: Exporter] = [:]
@@ -50,6 +55,9 @@ public struct TokenAuditConfig: Sendable {
     }
 
     private mutating func read(_ top: inout ConfigMapping) {
+        extensions = Self.components(in: &top, "extensions", [
+            "bearertokenauth": { .bearerTokenAuth(BearerTokenAuthConfig(&$0)) },
+        ])
         receivers = Self.components(in: &top, "receivers", [
             "otlp": { .otlp(OTLPReceiverConfig(&$0)) },
         ])
@@ -117,9 +125,12 @@ public struct TokenAuditConfig: Sendable {
             service.pipelines.append(pipeline)
         }
         if pipelinesMap.keys.isEmpty { s.report("pipelines", "at least one pipeline must be configured") }
+        service.extensions = s.stringList("extensions", default: []).map(ComponentID.init)
         if s.has("admin") {
             var admin = s.mapping("admin")
             service.admin = admin.endpoint("endpoint", default: Endpoint(host: "127.0.0.1", port: 8900))
+            service.adminAuth = admin.authenticator()
+            service.adminTLS = admin.tlsServer()
             admin.finish()
         }
         var storage = s.mapping("storage")
@@ -161,6 +172,7 @@ public struct TokenAuditConfig: Sendable {
                 diagnostics.report("\(path).exporters", line: nil, "exporter '\(id)' is not defined under exporters")
             }
         }
+        validateAuthenticators(diagnostics)
         let usedReceivers = Set(service.pipelines.flatMap(\.receivers))
         var httpEndpoints: [Endpoint: ComponentID] = [:]
         for (id, receiver) in receivers.sorted(by: { $0.key < $1.key }) where usedReceivers.contains(id) {
@@ -170,6 +182,28 @@ public struct TokenAuditConfig: Sendable {
                                    "endpoint \(http.endpoint) is already used by receiver '\(other)'")
             }
             httpEndpoints[http.endpoint] = id
+        }
+    }
+
+    /// Every `auth.authenticator` names an extension that is defined and
+    /// enabled in `service.extensions`, as the Collector requires.
+    private func validateAuthenticators(_ diagnostics: ConfigDiagnostics) {
+        for id in service.extensions where extensions[id] == nil {
+            diagnostics.report("service.extensions", line: nil, "extension '\(id)' is not defined under extensions")
+        }
+        var references: [(path: String, id: ComponentID)] = []
+        for (receiverID, receiver) in receivers.sorted(by: { $0.key < $1.key }) {
+            guard case .otlp(let otlp) = receiver else { continue }
+            if let id = otlp.http?.auth { references.append(("receivers.\(receiverID).protocols.http.auth.authenticator", id)) }
+            if let id = otlp.grpc?.auth { references.append(("receivers.\(receiverID).protocols.grpc.auth.authenticator", id)) }
+        }
+        if let id = service.adminAuth { references.append(("service.admin.auth.authenticator", id)) }
+        for (path, id) in references {
+            if extensions[id] == nil {
+                diagnostics.report(path, line: nil, "authenticator '\(id)' is not defined under extensions")
+            } else if !service.extensions.contains(id) {
+                diagnostics.report(path, line: nil, "authenticator '\(id)' is not enabled: add it to service.extensions")
+            }
         }
     }
 }

@@ -22,6 +22,9 @@ public final class Daemon: Sendable {
     public let pipelines: [Pipeline]
     public let exporters: [ComponentID: any TelemetryExporter]
     public let receivers: [ComponentID: OTLPReceiver]
+    /// `extensions` enabled in `service.extensions` (serving only).
+    public let authenticators: [ComponentID: BearerTokenAuthenticator]
+    let adminSecurity: EndpointSecurity
     /// One instance per configured processor, shared by every pipeline naming it.
     public let processors: [ComponentID: TokenAuditProcessor]
     let memoryLimiters: [ComponentID: MemoryLimiter]
@@ -66,10 +69,10 @@ public final class Daemon: Sendable {
                     id: id, config: c,
                     queue: try buffer(name, count: FileExporter.defaultQueueCount, bytes: FileExporter.defaultQueueBytes), logger: logger)
             case .otlpHTTP(let c):
-                exporters[id] = OTLPHTTPExporter(
+                exporters[id] = try OTLPHTTPExporter(
                     id: id, config: c, queue: try buffer(name, count: c.queueSize, bytes: c.queueMiB << 20), logger: logger)
             case .otlpGRPC(let c):
-                exporters[id] = OTLPGRPCExporter(
+                exporters[id] = try OTLPGRPCExporter(
                     id: id, config: c, queue: try buffer(name, count: c.queueSize, bytes: c.queueMiB << 20), logger: logger)
             }
         }
@@ -108,26 +111,44 @@ public final class Daemon: Sendable {
                 logger: logger)
         }
 
+        var authenticators: [ComponentID: BearerTokenAuthenticator] = [:]
+        if serving {
+            for id in config.service.extensions {
+                guard case .bearerTokenAuth(let c)? = config.extensions[id] else { continue }
+                authenticators[id] = try BearerTokenAuthenticator(id: id, config: c)
+            }
+        }
+        self.authenticators = authenticators
+        func security(_ auth: ComponentID?, _ tls: TLSServerSettings?) throws -> EndpointSecurity {
+            EndpointSecurity(authenticator: auth.flatMap { authenticators[$0] }, tls: try tls.map(TLSMaterial.init(server:)))
+        }
+        adminSecurity = serving ? try security(config.service.adminAuth, config.service.adminTLS) : .open
+
         var receivers: [ComponentID: OTLPReceiver] = [:]
         if serving {
             for (id, receiver) in config.receivers {
                 let feeding = zip(config.service.pipelines, pipelines).filter { $0.0.receivers.contains(id) }.map(\.1)
                 guard !feeding.isEmpty, case .otlp(let c) = receiver else { continue }
                 receivers[id] = OTLPReceiver(
-                    id: id, config: c, consumers: Dictionary(grouping: feeding, by: \.signal), logger: logger)
+                    id: id, config: c, consumers: Dictionary(grouping: feeding, by: \.signal),
+                    httpSecurity: try security(c.http?.auth, c.http?.tls), grpcSecurity: try security(c.grpc?.auth, c.grpc?.tls),
+                    logger: logger)
             }
         }
         self.receivers = receivers
     }
 
     /// The services in start order (see the type's documentation).
-    public func services() -> [any Service] {
+    public func services() throws -> [any Service] {
         var services: [any Service] = exporters.sorted { $0.key < $1.key }.map(\.value)
         services += memoryLimiters.sorted { $0.key < $1.key }.map(\.value) as [any Service]
         services.append(summaries)
         if let snapshotKeeper { services.append(snapshotKeeper) }
         services += pipelines as [any Service]
-        for (_, receiver) in receivers.sorted(by: { $0.key < $1.key }) { services += receiver.services() }
+        for (_, receiver) in receivers.sorted(by: { $0.key < $1.key }) { services += try receiver.services() }
+        if !receivers.isEmpty, authenticators.values.contains(where: { $0.config.filename != nil }) {
+            services.append(CredentialReloader(authenticators: authenticators.sorted { $0.key < $1.key }.map(\.value), logger: logger))
+        }
         let directories = processors.values.compactMap(\.directory)
         if !receivers.isEmpty, !directories.isEmpty {
             services.append(TeamDirectoryReloader(directories: directories, logger: logger))
@@ -135,17 +156,22 @@ public final class Daemon: Sendable {
         if !receivers.isEmpty, let admin = config.service.admin {
             let address = adminAddress
             let logger = self.logger
+            let security = adminSecurity
             services.append(Application(
                 responder: AdminResponder(
+                    authenticator: adminSecurity.authenticator,
                     pipelines: pipelines, exporters: exporters.sorted { $0.key < $1.key }.map(\.value),
                     processors: processors.sorted { $0.key < $1.key }.map(\.value),
                     outcomes: OutcomesEndpoint(outcomes: outcomes),
                     summaries: SummaryEndpoints(store: summaries.store, flush: { [summaries] in summaries.flush() })),
+                server: try adminSecurity.httpServer(),
                 configuration: ApplicationConfiguration(address: .hostname(admin.host, port: admin.port)),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? admin.port
                     address.publish(port: port)
-                    logger.info("admin endpoint listening", metadata: ["address": "\(admin.host):\(port)", "health": "/healthz"])
+                    logger.info("admin endpoint listening", metadata: [
+                        "address": "\(admin.host):\(port)", "health": "/healthz", "security": "\(security.summary)",
+                    ])
                 },
                 logger: logger.with(metadata: "component", "admin")))
         }
@@ -153,21 +179,35 @@ public final class Daemon: Sendable {
     }
 
     /// A group that stops gracefully on `signals` (SIGTERM and SIGINT when serving).
-    public func serviceGroup(gracefulShutdownSignals signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+    public func serviceGroup(gracefulShutdownSignals signals: [UnixSignal] = [.sigterm, .sigint]) throws -> ServiceGroup {
         ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            services: try services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: signals,
             logger: logger))
     }
 
     /// Reports, once before the group runs, what a user should know about
-    /// the configuration (receivers reachable beyond loopback).
+    /// who can reach the daemon: loopback only (the default), or beyond it
+    /// with or without credentials and TLS.
     public func prepare() {
+        var endpoints: [(component: String, endpoint: Endpoint, security: EndpointSecurity)] = []
         for (id, receiver) in receivers.sorted(by: { $0.key < $1.key }) {
-            let endpoints = [receiver.config.http?.endpoint, receiver.config.grpc?.endpoint].compactMap { $0 }
-            for endpoint in endpoints where !endpoint.isLoopback {
-                logger.notice("receiver listens beyond loopback; anyone who can reach it can send data", metadata: [
-                    "receiver": "\(id)", "endpoint": "\(endpoint)",
+            if let http = receiver.config.http { endpoints.append(("receiver \(id) (OTLP/HTTP)", http.endpoint, receiver.httpSecurity)) }
+            if let grpc = receiver.config.grpc { endpoints.append(("receiver \(id) (OTLP/gRPC)", grpc.endpoint, receiver.grpcSecurity)) }
+        }
+        if !receivers.isEmpty, let admin = config.service.admin { endpoints.append(("admin endpoint", admin, adminSecurity)) }
+        guard !endpoints.isEmpty else { return }
+        if endpoints.allSatisfy(\.endpoint.isLoopback) {
+            logger.notice("listening on loopback only: other hosts cannot connect (set an endpoint to 0.0.0.0:<port> to accept them, with auth and tls)")
+        }
+        for (component, endpoint, security) in endpoints where !endpoint.isLoopback {
+            if security.authenticator == nil {
+                logger.warning("listens beyond loopback without authentication; anyone who can reach it can send or read data", metadata: [
+                    "component": "\(component)", "endpoint": "\(endpoint)",
+                ])
+            } else if security.tls == nil {
+                logger.warning("listens beyond loopback without TLS; bearer tokens and data cross the network in clear text", metadata: [
+                    "component": "\(component)", "endpoint": "\(endpoint)",
                 ])
             }
         }

@@ -38,7 +38,7 @@ public struct Replay: Sendable {
 
     /// Replays requests already in memory (the traffic simulator's).
     public func run(batches: [TelemetryBatch], progress: @Sendable (Summary) -> Void = { _ in }) async throws -> Summary {
-        let group = daemon.serviceGroup(gracefulShutdownSignals: [])
+        let group = try daemon.serviceGroup(gracefulShutdownSignals: [])
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var summary = Summary()

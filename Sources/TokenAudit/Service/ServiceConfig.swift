@@ -17,6 +17,12 @@ public struct ServiceConfig: Sendable, Equatable {
 
     public var pipelines: [Pipeline] = []
     public var admin: Endpoint? = Endpoint(host: "127.0.0.1", port: 8900)
+    /// The authenticator guarding the admin endpoint (all but `/healthz`).
+    public var adminAuth: ComponentID?
+    /// TLS for the admin endpoint.
+    public var adminTLS: TLSServerSettings?
+    /// Extensions that run (`service.extensions`), as in the Collector.
+    public var extensions: [ComponentID] = []
     public var storagePath = "./tokenaudit-data"
     /// Queues on disk (SQLite under `storagePath`), so accepted data survives
     /// a backend outage and the daemon being killed.

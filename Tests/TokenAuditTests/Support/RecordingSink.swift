@@ -1,7 +1,9 @@
 import CompressNIO
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import NIOCore
 import ServiceLifecycle
 import Synchronization
@@ -36,13 +38,19 @@ final class RecordingSink: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init() {
+    private let scheme: String
+
+    /// Plain HTTP, or HTTPS with `tls` (a test that passes broken TLS
+    /// settings sees every request fail).
+    init(tls: TLSConfiguration? = nil) {
+        scheme = tls == nil ? "http" : "https"
         let box = SinkResponder.Box()
         var logger = Logger(label: "sink")
         logger.logLevel = .error
         let address = self.address
         let app = Application(
             responder: SinkResponder(box: box),
+            server: tls.flatMap { try? .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { address.publish(port: $0.localAddress?.port ?? 0) },
             logger: logger)
@@ -53,7 +61,7 @@ final class RecordingSink: Sendable {
     }
 
     var baseURL: String {
-        get async { "http://127.0.0.1:\(await address.port())" }
+        get async { "\(scheme)://127.0.0.1:\(await address.port())" }
     }
 
     /// Replies to use, in order, before falling back to 200.

@@ -18,7 +18,7 @@ final class TestDaemon: Sendable {
         logger.logLevel = .critical
         daemon = try Daemon(config: config, logger: logger)
         daemon.prepare()
-        let group = daemon.serviceGroup(gracefulShutdownSignals: [])
+        let group = try daemon.serviceGroup(gracefulShutdownSignals: [])
         self.group = group
         self.directory = directory
         run = Task { try await group.run() }

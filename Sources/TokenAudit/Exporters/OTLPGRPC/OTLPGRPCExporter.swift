@@ -18,8 +18,9 @@ public final class OTLPGRPCExporter: TelemetryExporter {
     private let queue: any BatchBuffer
     private let delivery: ExportDelivery
     private let logger: Logger
+    private let security: HTTP2ClientTransport.Posix.TransportSecurity
 
-    init(id: ComponentID, config: OTLPGRPCExporterConfig, queue: any BatchBuffer, logger: Logger) {
+    init(id: ComponentID, config: OTLPGRPCExporterConfig, queue: any BatchBuffer, logger: Logger) throws {
         self.id = id
         self.config = config
         self.stats = ExporterStats(exporter: id)
@@ -27,6 +28,12 @@ public final class OTLPGRPCExporter: TelemetryExporter {
         self.queue = queue
         self.logger = logger.with(metadata: "exporter", "\(id)")
         self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
+        if config.usesTLS {
+            let material = try TLSMaterial(client: config.tls ?? TLSClientSettings())
+            security = material.grpcClientSecurity(skipVerify: config.tls?.insecureSkipVerify ?? false)
+        } else {
+            security = .plaintext
+        }
     }
 
     public func export(_ batch: TelemetryBatch) async -> Bool {
@@ -34,10 +41,10 @@ public final class OTLPGRPCExporter: TelemetryExporter {
     }
 
     public func run() async throws {
-        logger.info("exporting OTLP/gRPC", metadata: ["endpoint": "\(config.endpoint)"])
+        logger.info("exporting OTLP/gRPC", metadata: ["endpoint": "\(config.endpoint)", "tls": "\(config.usesTLS)"])
         let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(address: config.endpoint.host == "localhost" ? "127.0.0.1" : config.endpoint.host, port: config.endpoint.port),
-            transportSecurity: .plaintext,
+            target: config.endpoint.resolvableTarget,
+            transportSecurity: security,
             config: .defaults { $0.compression.enabledAlgorithms = .all })
         let client = GRPCClient(transport: transport)
         try await withThrowingDiscardingTaskGroup { group in
@@ -94,5 +101,15 @@ public final class OTLPGRPCExporter: TelemetryExporter {
     /// The `RetryInfo.retry_delay` in `grpc-status-details-bin`, if any.
     static func retryInfo(_ metadata: Metadata) -> Duration? {
         metadata[binaryValues: RetryInfo.metadataKey].lazy.compactMap(RetryInfo.retryDelay(inStatus:)).first
+    }
+}
+
+extension Endpoint {
+    /// An IPv4 literal is dialled as is; a name is resolved (and, over TLS,
+    /// is the name the server's certificate must carry).
+    var resolvableTarget: any ResolvableTarget {
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        if octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) { return .ipv4(address: host, port: port) }
+        return .dns(host: host, port: port)
     }
 }

@@ -20,13 +20,15 @@ public final class OTLPHTTPExporter: TelemetryExporter {
     private let delivery: ExportDelivery
     private let logger: Logger
 
-    init(id: ComponentID, config: OTLPHTTPExporterConfig, queue: any BatchBuffer, logger: Logger) {
+    init(id: ComponentID, config: OTLPHTTPExporterConfig, queue: any BatchBuffer, logger: Logger) throws {
         self.id = id
         self.config = config
         self.stats = ExporterStats(exporter: id)
         self.gauges = QueueGauges(queue: "exporter/\(id)")
         self.queue = queue
-        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        var configuration = HTTPClient.Configuration()
+        if let tls = config.tls { configuration.tlsConfiguration = try TLSMaterial(client: tls).configuration }
+        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         self.logger = logger.with(metadata: "exporter", "\(id)")
         self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
     }

@@ -7,6 +7,9 @@ public struct OTLPHTTPExporterConfig: Sendable, Equatable {
     public var tracesEndpoint: String?
     public var logsEndpoint: String?
     public var sending = SendingSettings()
+    /// Trust anchors and client certificate for `https://` endpoints; the
+    /// system's trust store when unset.
+    public var tls: TLSClientSettings?
 
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<SendingSettings, Value>) -> Value {
         get { sending[keyPath: keyPath] }
@@ -39,5 +42,7 @@ public struct OTLPHTTPExporterConfig: Sendable, Equatable {
             if key == "logs_endpoint" { logsEndpoint = value }
         }
         sending = SendingSettings(&m)
+        tls = m.tlsClient()
+        if let tls, tls.insecure { m.report("tls", "insecure applies to otlp_grpc; for otlp_http use an http:// endpoint") }
     }
 }

@@ -12,6 +12,7 @@ import ServiceLifecycle
 /// transport), a full pipeline UNAVAILABLE with a `RetryInfo`.
 struct OTLPGRPCServer: Service {
     let config: OTLPReceiverConfig.GRPC
+    let security: EndpointSecurity
     let consumers: [Signal: [Pipeline]]
     let address: BoundAddress
     let logger: Logger
@@ -32,7 +33,7 @@ struct OTLPGRPCServer: Service {
         let transportCeiling = min(maxSize * 4, 1 << 30)
         let transport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: config.endpoint.host == "localhost" ? "127.0.0.1" : config.endpoint.host, port: config.endpoint.port),
-            transportSecurity: .plaintext,
+            transportSecurity: security.tls?.grpcServerSecurity ?? .plaintext,
             config: .defaults { c in
                 c.rpc.maxRequestPayloadSize = transportCeiling
                 c.compression.enabledAlgorithms = .all
@@ -41,13 +42,23 @@ struct OTLPGRPCServer: Service {
         for (signal, pipelines) in consumers where !pipelines.isEmpty {
             router.registerHandler(
                 forMethod: Self.method(signal), deserializer: RawBytesCodec(), serializer: RawBytesCodec()
-            ) { [config, logger] request, _ in
+            ) { [config, logger, security] request, _ in
+                var tenant: String?
+                if let authenticator = security.authenticator {
+                    switch authenticator.tenant(authorization: request.metadata[stringValues: "authorization"].first(where: { _ in true })) {
+                    case .success(let name): tenant = name
+                    case .failure(let rejection):
+                        logger.debug("refused OTLP/gRPC call without valid credentials", metadata: ["reason": "\(rejection.message)"])
+                        throw OTLPRefusal.unauthenticated(rejection).rpcError
+                    }
+                }
                 var body = ByteBuffer()
                 for try await message in request.messages { body = message }
                 do throws(OTLPRefusal) {
                     guard body.readableBytes <= maxSize else { throw .tooLarge(limit: maxSize, decompressed: true) }
-                    let batch = try OTLPRequestDecoder(maxBodySize: maxSize)
+                    var batch = try OTLPRequestDecoder(maxBodySize: maxSize)
                         .decode(body, signal: signal, mediaType: .protobuf, contentEncoding: nil)
+                    if let tenant { batch = TenantStamp.apply(tenant, to: batch) }
                     if batch.itemCount > 0 {
                         try PipelineAdmission.admit(batch, to: pipelines, retryAfter: config.retryAfter)
                     }
@@ -71,7 +82,9 @@ struct OTLPGRPCServer: Service {
             group.addTask { [address, logger, config] in
                 guard let bound = try await transport.listeningAddress.ipv4 ?? nil else { return }
                 address.publish(port: bound.port)
-                logger.info("OTLP/gRPC receiver listening", metadata: ["address": "\(config.endpoint.host):\(bound.port)"])
+                logger.info("OTLP/gRPC receiver listening", metadata: [
+                    "address": "\(config.endpoint.host):\(bound.port)", "security": "\(security.summary)",
+                ])
             }
         }
     }
@@ -103,6 +116,7 @@ extension OTLPRefusal {
         case .resourceExhausted: .resourceExhausted
         case .unimplemented: .unimplemented
         case .unavailable: .unavailable
+        case .unauthenticated: .unauthenticated
         }
         var metadata = Metadata()
         if let retryAfter {

@@ -10,6 +10,7 @@ struct OTLPHTTPResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let config: OTLPReceiverConfig.HTTP
+    let authenticator: BearerTokenAuthenticator?
     /// The pipelines each signal feeds; a signal with none answers 404.
     let consumers: [Signal: [Pipeline]]
     let logger: Logger
@@ -24,6 +25,14 @@ struct OTLPHTTPResponder: HTTPResponder {
                                            message: "no OTLP endpoint at \(request.uri.path)"), mediaType: nil)
         }
         let mediaType = OTLPMediaType(contentType: request.headers[.contentType])
+        // Credentials first: a caller without them learns nothing else.
+        var tenant: String?
+        if let authenticator {
+            switch authenticator.tenant(authorization: request.headers[.authorization]) {
+            case .success(let name): tenant = name
+            case .failure(let rejection): return failure(.unauthenticated(rejection), mediaType: mediaType)
+            }
+        }
         guard request.method == .post else {
             var refusal = OTLPRefusal(status: .methodNotAllowed, code: .unimplemented,
                                           message: "\(request.method) is not allowed on \(request.uri.path); use POST")
@@ -55,8 +64,9 @@ struct OTLPHTTPResponder: HTTPResponder {
         }
 
         do {
-            let batch = try OTLPRequestDecoder(maxBodySize: config.maxRequestBodySize)
+            var batch = try OTLPRequestDecoder(maxBodySize: config.maxRequestBodySize)
                 .decode(body, signal: signal, mediaType: mediaType, contentEncoding: request.headers[.contentEncoding])
+            if let tenant { batch = TenantStamp.apply(tenant, to: batch) }
             if batch.itemCount > 0 { try PipelineAdmission.admit(batch, to: pipelines, retryAfter: config.retryAfter) }
             return success(mediaType)
         } catch {

@@ -13,6 +13,9 @@ public struct OTLPReceiverConfig: Sendable, Equatable {
         public var readTimeout: Duration = .seconds(30)
         /// Connections idle this long are closed (slow or abandoned clients).
         public var idleTimeout: Duration = .seconds(60)
+        /// The extension that checks each request's bearer token.
+        public var auth: ComponentID?
+        public var tls: TLSServerSettings?
 
         public init(endpoint: Endpoint = Endpoint(host: "127.0.0.1", port: 4318)) {
             self.endpoint = endpoint
@@ -26,6 +29,9 @@ public struct OTLPReceiverConfig: Sendable, Equatable {
         public var maxRecvMsgSizeMiB = 4
         /// Sent as a `RetryInfo` delay with UNAVAILABLE when the pipeline is full.
         public var retryAfter: Duration = .seconds(1)
+        /// The extension that checks each call's `authorization` metadata.
+        public var auth: ComponentID?
+        public var tls: TLSServerSettings?
 
         public init(endpoint: Endpoint = Endpoint(host: "127.0.0.1", port: 4317)) {
             self.endpoint = endpoint
@@ -54,6 +60,8 @@ public struct OTLPReceiverConfig: Sendable, Equatable {
             if http.readTimeout < .milliseconds(100) { h.report("read_timeout", "must be at least 100ms") }
             http.idleTimeout = h.duration("idle_timeout", default: http.idleTimeout)
             if http.idleTimeout < .milliseconds(100) { h.report("idle_timeout", "must be at least 100ms") }
+            http.auth = h.authenticator()
+            http.tls = h.tlsServer()
             for key in ["traces_url_path", "logs_url_path"] where h.has(key) {
                 let value = key == "traces_url_path" ? http.tracesURLPath : http.logsURLPath
                 if !value.hasPrefix("/") { h.report(key, "must start with '/'") }
@@ -66,6 +74,8 @@ public struct OTLPReceiverConfig: Sendable, Equatable {
             var grpc = GRPC(endpoint: g.endpoint("endpoint", default: GRPC().endpoint))
             grpc.maxRecvMsgSizeMiB = g.int("max_recv_msg_size_mib", default: grpc.maxRecvMsgSizeMiB, range: 1...1024)
             grpc.retryAfter = g.duration("retry_after", default: grpc.retryAfter)
+            grpc.auth = g.authenticator()
+            grpc.tls = g.tlsServer()
             g.finish()
             self.grpc = grpc
         }

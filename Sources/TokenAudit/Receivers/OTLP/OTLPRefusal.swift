@@ -34,6 +34,7 @@ enum RPCCode: Int32, Sendable {
     case resourceExhausted = 8
     case unimplemented = 12
     case unavailable = 14
+    case unauthenticated = 16
 }
 
 /// A refused OTLP request, for either protocol: the HTTP status, the
@@ -55,6 +56,14 @@ struct OTLPRefusal: Error, Sendable {
         OTLPRefusal(
             status: .contentTooLarge, code: .resourceExhausted,
             message: "request body \(decompressed ? "after decompression " : "")exceeds the limit of \(limit) bytes")
+    }
+
+    /// 401 / UNAUTHENTICATED, with the challenge RFC 6750 asks for.
+    static func unauthenticated(_ rejection: BearerTokenAuthenticator.Rejection) -> OTLPRefusal {
+        var refusal = OTLPRefusal(status: .unauthorized, code: .unauthenticated, message: rejection.message)
+        refusal.extraHeaders[.wwwAuthenticate] = rejection == .unknownToken
+            ? #"Bearer realm="OTLP", error="invalid_token""# : #"Bearer realm="OTLP""#
+        return refusal
     }
 
     static func unavailable(_ message: String, retryAfter: Duration) -> OTLPRefusal {

@@ -1,4 +1,3 @@
-import CompressNIO
 import NIOCore
 import OTLPWire
 
@@ -49,23 +48,12 @@ struct OTLPRequestDecoder: Sendable {
     }
 
     private func gunzip(_ body: ByteBuffer) throws(OTLPRefusal) -> ByteBuffer {
-        var compressed = body
         do {
-            let plain = try compressed.decompress(with: .gzip(), maxSize: maxBodySize)
-            // zlib stops quietly at the end of its input: a truncated stream
-            // would pass as a shorter body. The gzip trailer's ISIZE (input
-            // size mod 2^32) must match what came out.
-            guard body.readableBytes >= 18,
-                  let size = body.getInteger(at: body.writerIndex - 4, endianness: .little, as: UInt32.self),
-                  size == UInt32(truncatingIfNeeded: plain.readableBytes)
-            else { throw OTLPRefusal.badRequest("request body is not valid gzip: the stream is truncated or its trailer does not match") }
-            return plain
-        } catch let refusal as OTLPRefusal {
-            throw refusal
-        } catch let error as CompressNIOError where error == .bufferOverflow {
+            return try GzipBody.gunzip(body, maxSize: maxBodySize)
+        } catch .tooLarge {
             throw .tooLarge(limit: maxBodySize, decompressed: true)
         } catch {
-            throw .badRequest("request body is not valid gzip: \(error)")
+            throw .badRequest("request body is \(error)")
         }
     }
 }

@@ -1,19 +1,18 @@
 import CProtobufReference
 import OTLPWire
-import TestSupport
 
 /// Renders a request through OTLPWire's typed views in exactly the canonical
 /// form `ta_ref_dump` produces from libprotobuf-c (see CProtobufReference.h),
 /// so that the two decoders' views can be compared line for line.
-struct CanonicalDump {
+public struct CanonicalDump {
     private(set) var text = ""
     private var depth = 0
 
-    static func traces(_ bytes: UnsafeRawBufferPointer) -> String {
+    public static func traces(_ bytes: UnsafeRawBufferPointer) -> String {
         dump(ExportTraceRequestView(bytes: bytes), ("resource_spans", "scope_spans", "spans")) { $0.span($1) }
     }
 
-    static func logs(_ bytes: UnsafeRawBufferPointer) -> String {
+    public static func logs(_ bytes: UnsafeRawBufferPointer) -> String {
         dump(ExportLogsRequestView(bytes: bytes), ("resource_logs", "scope_logs", "log_records")) { $0.logRecord($1) }
     }
 
@@ -156,10 +155,14 @@ struct CanonicalDump {
         text += String(repeating: " ", count: depth) + s + "\n"
     }
 
+    /// libprotobuf-c keeps strings as C strings, so it sees a string with a
+    /// NUL byte only up to the NUL; the dump renders ours the same way to stay
+    /// comparable (`MalformedInputTests` checks that we keep every byte).
     mutating func string(_ name: String, _ s: WireString, always: Bool = false) {
-        guard always || !s.isEmpty else { return }
+        let visible = s.rawBytes.prefix { $0 != 0 }
+        guard always || !visible.isEmpty else { return }
         var out = ""
-        for byte in s.rawBytes {
+        for byte in visible {
             if byte >= 0x20, byte <= 0x7E, byte != 0x22, byte != 0x5C {
                 out.append(Character(Unicode.Scalar(byte)))
             } else {
