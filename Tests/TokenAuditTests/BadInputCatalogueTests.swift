@@ -107,6 +107,15 @@ import Testing
             Case(name: "gzip declared, plain body", request: RawHTTP.request(headers: ["Content-Type: application/x-protobuf", "Content-Encoding: gzip"], body: traces(spanBody: id8)), expected: 400),
             Case(name: "body over the limit", request: RawHTTP.request(body: [UInt8](repeating: 0, count: maxBody + 1)), expected: 413),
             Case(name: "declared length over the limit", request: Array("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 5000000000\r\n\r\n".utf8), expected: 413),
+            protobuf("two resources in one resource group (a hidden second claim)", {
+                var w = ProtoWriter()
+                w.message(1) { r in
+                    r.message(1) { $0.attribute(1, key: "service.name", value: .string("a")) }
+                    r.message(1) { $0.attribute(1, key: "tokenaudit.tenant", value: .string("someone-else")) }
+                }
+                return w.bytes
+            }()),
+            protobuf("a span's status twice", traces(spanBody: [0x12, 0x08] + id8 + [0x7A, 0x00, 0x7A, 0x00])),
             Case(name: "GET", request: RawHTTP.request("GET"), expected: 405),
             Case(name: "DELETE", request: RawHTTP.request("DELETE"), expected: 405),
             Case(name: "unknown path", request: RawHTTP.request(path: "/v1/nothing"), expected: 404),

@@ -73,7 +73,7 @@ import Testing
             "processors.tokenaudit.principal_attributes: must name at least one attribute",
             "exporters.otlp_http.compression: expected gzip or none, found 'zstd'",
             "exporters.otlp_http.retry_on_failure.multiplier: must be between 1.0 and 10.0",
-            "exporters.otlp_grpc.tls.cert_file: a client certificate needs both cert_file and key_file",
+            "exporters.otlp_grpc.tls.key_file: a client certificate needs both cert_file and key_file",
             "service.pipelines.traces.exporters: a pipeline needs at least one exporter",
             "service.pipelines.metrics: unsupported pipeline type 'metrics'",
             "service.pipelines.traces.receivers: receiver 'missing' is not defined",
