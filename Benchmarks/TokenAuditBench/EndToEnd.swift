@@ -26,6 +26,37 @@ enum EndToEnd {
         var daemon: Run
         var ratio: Double
         var peakResidentMiB: Double
+        /// The same load on daemons with parts taken away, to show where the
+        /// time goes: memory queues instead of durable ones, then also no
+        /// processor (receive, validate, queue, forward).
+        var breakdown: [Run] = []
+    }
+
+    /// A daemon variant: what it runs, forwarding to the sink on `sinkPort`.
+    static func config(sinkPort: Int, folder: String, durable: Bool, processor: Bool) throws -> TokenAuditConfig {
+        try TokenAuditConfig.parse(yaml: """
+            receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
+            processors: { tokenaudit: { decision_wait: 0s } }
+            exporters: { otlp_http: { endpoint: "http://127.0.0.1:\(sinkPort)", compression: none } }
+            service:
+              pipelines: { traces: { receivers: [otlp], processors: [\(processor ? "tokenaudit" : "")], exporters: [otlp_http] } }
+              admin: { endpoint: "127.0.0.1:0" }
+              storage: { path: \(folder), durable_queues: \(durable) }
+            """, source: "bench")
+    }
+
+    /// Runs the load against one daemon variant and stops it (after it delivered its backlog).
+    static func run(_ target: String, config: TokenAuditConfig, payload: [UInt8], spans: Int, connections: Int, seconds: Double,
+                    logger: Logger) async throws -> Run {
+        let daemon = try Daemon(config: config, logger: logger)
+        let daemonGroup = try daemon.serviceGroup(gracefulShutdownSignals: [])
+        let daemonRunning = Task { try await daemonGroup.run() }
+        let daemonPort = try require(daemon.receivers.values.first).httpAddress
+        let daemonURL = "http://127.0.0.1:\(await daemonPort.port())/v1/traces"
+        let result = try await load(target, url: daemonURL, payload: payload, spans: spans, connections: connections, seconds: seconds)
+        await daemonGroup.triggerGracefulShutdown()
+        try await daemonRunning.value
+        return result
     }
 
     /// Answers every POST with an empty OTLP response.
@@ -50,32 +81,26 @@ enum EndToEnd {
             let sinkGroup = ServiceGroup(services: [sink], logger: logger)
             group.addTask { try await sinkGroup.run() }
             let port = await sinkPort.port()
-            let config = try TokenAuditConfig.parse(yaml: """
-                receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
-                processors: { tokenaudit: { decision_wait: 0s } }
-                exporters: { otlp_http: { endpoint: "http://127.0.0.1:\(port)", compression: none } }
-                service:
-                  pipelines: { traces: { receivers: [otlp], processors: [tokenaudit], exporters: [otlp_http] } }
-                  admin: { endpoint: "127.0.0.1:0" }
-                  storage: { path: \(folder) }
-                """, source: "bench")
-            let daemon = try Daemon(config: config, logger: logger)
-            let daemonGroup = try daemon.serviceGroup(gracefulShutdownSignals: [])
-            let daemonRunning = Task { try await daemonGroup.run() }
-            let daemonPort = try require(daemon.receivers.values.first).httpAddress
-            let daemonURL = "http://127.0.0.1:\(await daemonPort.port())/v1/traces"
-
             let nullRun = try await load("null sink (same HTTP stack)", url: "http://127.0.0.1:\(port)/v1/traces", payload: payload,
                                          spans: spans, connections: connections, seconds: seconds)
-            let daemonRun = try await load("tokenaudit → null sink", url: daemonURL, payload: payload, spans: spans,
-                                           connections: connections, seconds: seconds)
-            // The daemon first: it delivers its backlog to the sink before it exits.
-            await daemonGroup.triggerGracefulShutdown()
-            try await daemonRunning.value
+            // Each daemon is stopped before the sink: it delivers its backlog first.
+            var daemonRun: Run?
+            var breakdown: [Run] = []
+            for (target, durable, processor) in [
+                ("tokenaudit → null sink", true, true),
+                ("  … with memory queues", false, true),
+                ("  … with memory queues, no processor", false, false),
+            ] {
+                let variant = try config(sinkPort: port, folder: folder + "/\(breakdown.count)", durable: durable, processor: processor)
+                let measured = try await run(target, config: variant, payload: payload, spans: spans, connections: connections,
+                                             seconds: seconds, logger: logger)
+                if daemonRun == nil { daemonRun = measured } else { breakdown.append(measured) }
+            }
+            let daemon = try require(daemonRun)
             await sinkGroup.triggerGracefulShutdown()
             try await group.waitForAll()
-            return Result(nullSink: nullRun, daemon: daemonRun, ratio: daemonRun.spansPerSecond / nullRun.spansPerSecond,
-                          peakResidentMiB: PrincipalMemory.residentMiB("VmHWM"))
+            return Result(nullSink: nullRun, daemon: daemon, ratio: daemon.spansPerSecond / nullRun.spansPerSecond,
+                          peakResidentMiB: PrincipalMemory.residentMiB("VmHWM"), breakdown: breakdown)
         }
     }
 

@@ -76,7 +76,7 @@ enum Report {
         }
         if let e = endToEnd {
             md += "\n## End to end over OTLP/HTTP (4 connections, reference payload)\n\n| target | spans/s | p50 | p99 | requests |\n|---|---:|---:|---:|---:|\n"
-            for run in [e.nullSink, e.daemon] {
+            for run in [e.nullSink, e.daemon] + e.breakdown {
                 md += String(format: "| %@ | %.0f | %.1f ms | %.1f ms | %d |\n", run.target as NSString, run.spansPerSecond,
                              run.p50Milliseconds, run.p99Milliseconds, run.requests)
             }

@@ -86,7 +86,7 @@ struct TokenAuditBench {
             print("\nend to end: 4 connections posting the reference payload, 5 s per target …")
             let reference = Payloads.reference(name: "reference")
             let measured = try await EndToEnd.measure(payload: reference.bytes, spans: reference.spans, seconds: quick ? 1 : 5)
-            for run in [measured.nullSink, measured.daemon] {
+            for run in [measured.nullSink, measured.daemon] + measured.breakdown {
                 print(String(format: "  %@: %.0f spans/s, p50 %.1f ms, p99 %.1f ms (%d requests)", run.target as NSString,
                              run.spansPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.requests))
             }

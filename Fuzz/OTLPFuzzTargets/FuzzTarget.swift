@@ -1,6 +1,6 @@
 import CompressNIO
 import NIOCore
-public import OTLPWire
+import OTLPWire
 import TestSupport
 
 /// The properties fuzzing checks, one target per way bytes enter the daemon.

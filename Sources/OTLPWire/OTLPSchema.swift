@@ -6,14 +6,27 @@ public final class MessageSchema: Sendable {
     /// Fields in ascending field-number order.
     public let fields: [FieldSchema]
     private let byNumber: [Int]  // field number -> index into `fields`, -1 when unknown
+    /// What the validator checks, by field number: plain values only, so
+    /// the hot loop copies no strings or closures (a `FieldSchema` holds both).
+    let rules: [ValidationRule]
+    /// The schema of each message field, by index into `fields`.
+    let nested: [(@Sendable () -> MessageSchema)?]
 
     init(_ name: String, _ fields: [FieldSchema]) {
         self.name = name
         self.fields = fields.sorted { $0.number < $1.number }
         let highest = Int(fields.map(\.number).max() ?? 0)
         var table = [Int](repeating: -1, count: highest + 1)
-        for (index, field) in self.fields.enumerated() { table[Int(field.number)] = index }
+        var rules = [ValidationRule](repeating: ValidationRule(), count: highest + 1)
+        var nested: [(@Sendable () -> MessageSchema)?] = []
+        for (index, field) in self.fields.enumerated() {
+            table[Int(field.number)] = index
+            rules[Int(field.number)] = ValidationRule(field, index: index)
+            if case .message(let schema) = field.kind { nested.append(schema) } else { nested.append(nil) }
+        }
         byNumber = table
+        self.rules = rules
+        self.nested = nested
     }
 
     public func field(number: UInt32) -> FieldSchema? {
@@ -27,6 +40,36 @@ public final class MessageSchema: Sendable {
     /// snake_case name (accepted as the Collector accepts it).
     public func field(jsonKey: String) -> FieldSchema? {
         fields.first { $0.jsonName == jsonKey || $0.name == jsonKey }
+    }
+}
+
+/// One field's validation, as plain values (see `MessageSchema.rules`).
+struct ValidationRule: Sendable {
+    enum Check: UInt8, Sendable {
+        case unknown, plain, string, id, message
+    }
+
+    var check = Check.unknown
+    var wireType = WireType.varint
+    var idLength = 0
+    var singularMessage = false
+    /// Index into the schema's `fields` (and `nested`).
+    var fieldIndex = 0
+
+    init() {}
+
+    init(_ field: FieldSchema, index: Int) {
+        wireType = field.wireType
+        fieldIndex = index
+        singularMessage = field.isSingularMessage
+        switch field.kind {
+        case .string: check = .string
+        case .id(let length):
+            check = .id
+            idLength = length
+        case .message: check = .message
+        default: check = .plain
+        }
     }
 }
 

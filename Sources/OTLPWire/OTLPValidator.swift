@@ -33,40 +33,42 @@ public enum OTLPValidator {
                 throw error.inside(schema.name)
             }
             guard let field = next else { return }
-            guard let fieldSchema = schema.field(number: field.number) else { continue }
+            guard field.number < schema.rules.count else { continue }
+            let rule = schema.rules[Int(field.number)]
+            guard rule.check != .unknown else { continue }
             do throws(WireError) {
-                if fieldSchema.isSingularMessage, field.number < 64 {
+                if rule.singularMessage, field.number < 64 {
                     let bit: UInt64 = 1 << field.number
                     guard singularMessages & bit == 0 else { throw WireError(.repeatedSingularMessage, at: field.start) }
                     singularMessages |= bit
                 }
-                try check(field, against: fieldSchema, bytes, depth: depth, maxDepth: maxDepth)
+                try check(field, against: rule, of: schema, bytes, depth: depth, maxDepth: maxDepth)
             } catch {
-                throw error.inside(component(for: fieldSchema, of: field, in: bytes, range))
+                throw error.inside(component(for: schema.fields[rule.fieldIndex], of: field, in: bytes, range))
             }
         }
     }
 
-    
     static func check(
-        _ field: WireField, against schema: FieldSchema, _ bytes: UnsafeRawBufferPointer, depth: Int, maxDepth: Int
+        _ field: WireField, against rule: ValidationRule, of schema: MessageSchema,
+        _ bytes: UnsafeRawBufferPointer, depth: Int, maxDepth: Int
     ) throws(WireError) {
-        let expected = schema.wireType
-        guard field.wireType == expected else {
-            throw WireError(.wrongWireType(expected: expected, found: field.wireType), at: field.start)
+        guard field.wireType == rule.wireType else {
+            throw WireError(.wrongWireType(expected: rule.wireType, found: field.wireType), at: field.start)
         }
-        switch schema.kind {
+        switch rule.check {
         case .string:
             guard UTF8Validation.isValid(bytes, field.payload) else {
                 throw WireError(.invalidUTF8, at: field.payload.lowerBound)
             }
-        case .id(let length):
-            guard field.payload.isEmpty || field.payload.count == length else {
-                throw WireError(.invalidIDLength(expected: length, found: field.payload.count), at: field.start)
+        case .id:
+            guard field.payload.isEmpty || field.payload.count == rule.idLength else {
+                throw WireError(.invalidIDLength(expected: rule.idLength, found: field.payload.count), at: field.start)
             }
-        case .message(let nested):
+        case .message:
+            guard let nested = schema.nested[rule.fieldIndex] else { return }
             try validate(bytes, field.payload, nested(), depth: depth + 1, maxDepth: maxDepth)
-        default:
+        case .plain, .unknown:
             break
         }
     }

@@ -1,4 +1,4 @@
-public import OTLPWire
+import OTLPWire
 
 /// SplitMix64: a small seeded generator so every failure reproduces.
 public struct SeededRandom: RandomNumberGenerator {

@@ -28,6 +28,8 @@ import Testing
         let daemon = try DaemonProcess(["serve", "--config", "\(directory)/config.yaml"], directory: directory)
         let port = try #require(try await daemon.waitForLog(#"address=127\.0\.0\.1:(\d+) receiver=otlp"#), "\(daemon.log)")
         let url = "http://127.0.0.1:\(port)/v1/traces"
+        #expect(daemon.log.contains("listening on loopback only"), "the start says who can connect: \(daemon.log)")
+        #expect(daemon.log.contains("security=plaintext, no authentication"))
 
         var random = RandomRequests(seed: 2026)
         var acceptedSpans = 0

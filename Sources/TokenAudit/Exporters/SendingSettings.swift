@@ -17,6 +17,8 @@ public struct SendingSettings: Sendable, Equatable {
     public var queueSize = 256
     /// Bytes the queue may hold (on disk when durable).
     public var queueMiB = 512
+    /// Batches sent at once (the Collector's default). 1 keeps queue order.
+    public var numConsumers = 10
 
     public init() {}
 
@@ -35,6 +37,7 @@ public struct SendingSettings: Sendable, Equatable {
         var q = m.mapping("sending_queue")
         queueSize = q.int("queue_size", default: queueSize, range: 1...1_000_000)
         queueMiB = q.int("max_mib", default: queueMiB, range: 1...1_000_000)
+        numConsumers = q.int("num_consumers", default: numConsumers, range: 1...1000)
         q.finish()
     }
 }

@@ -155,17 +155,18 @@ public struct SoakRun: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func commit() -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "rev-parse", "--short", "HEAD"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "?" }
-        process.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "?" : text.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// The checked-out commit, read from `.git` (no child process: this
+    /// runs on a cooperative thread), or "?".
+    static func commit(repository: String = FileManager.default.currentDirectoryPath) -> String {
+        func read(_ path: String) -> String? {
+            (try? String(contentsOfFile: repository + "/.git/" + path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let head = read("HEAD") else { return "?" }
+        guard head.hasPrefix("ref: ") else { return String(head.prefix(7)) }
+        let ref = String(head.dropFirst(5))
+        if let hash = read(ref) { return String(hash.prefix(7)) }
+        let packed = read("packed-refs")?.split(separator: "\n").first { $0.hasSuffix(" " + ref) }
+        return packed.map { String($0.prefix(7)) } ?? "?"
     }
 }
 
@@ -174,52 +175,4 @@ final class SampleLog: Sendable {
     private let samples = Mutex<[SoakReport.Sample]>([])
     func append(_ sample: SoakReport.Sample) { samples.withLock { $0.append(sample) } }
     var all: [SoakReport.Sample] { samples.withLock { $0 } }
-}
-
-/// The daemon under soak, as a child process whose exit can be awaited
-/// without blocking a thread.
-final class DaemonChild: Sendable {
-    private final class ExitState: Sendable {
-        let state = Mutex<(status: Int32?, waiting: [CheckedContinuation<Int32, Never>])>((nil, []))
-    }
-
-    private let process: Process
-    private let exit = ExitState()
-
-    init(executable: String, arguments: [String], log: String) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        let exit = self.exit
-        process.terminationHandler = { process in
-            let waiting = exit.state.withLock { state -> [CheckedContinuation<Int32, Never>] in
-                state.status = process.terminationStatus
-                defer { state.waiting = [] }
-                return state.waiting
-            }
-            for continuation in waiting { continuation.resume(returning: process.terminationStatus) }
-        }
-        try process.run()
-    }
-
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { exit.state.withLock { $0.status == nil } }
-
-    func terminate() { Glibc.kill(pid, SIGTERM) }
-    func kill() { Glibc.kill(pid, SIGKILL) }
-
-    func exitStatus() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let done = exit.state.withLock { state -> Int32? in
-                if let status = state.status { return status }
-                state.waiting.append(continuation)
-                return nil
-            }
-            if let done { continuation.resume(returning: done) }
-        }
-    }
 }

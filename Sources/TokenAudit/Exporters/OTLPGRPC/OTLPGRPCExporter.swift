@@ -50,9 +50,9 @@ public final class OTLPGRPCExporter: TelemetryExporter {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await client.runConnections() }
             await withGracefulShutdownHandler {
-                while let queued = await queue.next() {
-                    await delivery.deliver(queued.batch) { await send(queued.batch, client: client) }
-                    queue.complete(queued)
+                await ConcurrentDrain.run(queue, consumers: config.numConsumers) { [delivery] batch in
+                    await delivery.deliver(batch) { await self.send(batch, client: client) }
+                } afterEach: { [gauges, queue] in
                     gauges.record(queue.depth)
                 }
             } onGracefulShutdown: {

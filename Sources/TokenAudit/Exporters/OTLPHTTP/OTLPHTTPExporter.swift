@@ -40,9 +40,9 @@ public final class OTLPHTTPExporter: TelemetryExporter {
     public func run() async throws {
         logger.info("exporting OTLP/HTTP", metadata: ["endpoint": "\(config.endpoint)"])
         await withGracefulShutdownHandler {
-            while let queued = await queue.next() {
-                await deliver(queued.batch)
-                queue.complete(queued)
+            await ConcurrentDrain.run(queue, consumers: config.numConsumers) { batch in
+                await self.deliver(batch)
+            } afterEach: { [gauges, queue] in
                 gauges.record(queue.depth)
             }
         } onGracefulShutdown: {
