@@ -54,6 +54,31 @@ public final class Daemon: Sendable {
         } else {
             store = nil
         }
+        // Credentials and TLS first: their errors are start-up errors.
+        var authenticators: [ComponentID: BearerTokenAuthenticator] = [:]
+        if serving {
+            for id in config.service.extensions {
+                guard case .bearerTokenAuth(let c)? = config.extensions[id] else { continue }
+                authenticators[id] = try BearerTokenAuthenticator(id: id, config: c)
+            }
+        }
+        self.authenticators = authenticators
+        func security(_ auth: ComponentID?, _ tls: TLSServerSettings?) throws -> EndpointSecurity {
+            EndpointSecurity(authenticator: auth.flatMap { authenticators[$0] }, tls: try tls.map(TLSMaterial.init(server:)))
+        }
+        adminSecurity = serving ? try security(config.service.adminAuth, config.service.adminTLS) : .open
+        // Receivers' TLS material is loaded here too, before anything that
+        // must be shut down (HTTP clients) exists: a bad file stops the start cleanly.
+        var receiverSecurity: [ComponentID: (http: EndpointSecurity, grpc: EndpointSecurity)] = [:]
+        if serving {
+            for (id, receiver) in config.receivers {
+                guard case .otlp(let c) = receiver else { continue }
+                receiverSecurity[id] = (try security(c.http?.auth, c.http?.tls), try security(c.grpc?.auth, c.grpc?.tls))
+            }
+        }
+        for case .otlpHTTP(let c) in config.exporters.values { _ = try c.tls.map(TLSMaterial.init(client:)) }
+        for case .otlpGRPC(let c) in config.exporters.values { _ = try c.tls.map(TLSMaterial.init(client:)) }
+
         let store = self.store
         func buffer(_ name: String, count: Int, bytes: Int) throws -> any BatchBuffer {
             guard let store else { return BatchQueue(maxCount: count, maxBytes: bytes) }
@@ -111,19 +136,6 @@ public final class Daemon: Sendable {
                 logger: logger)
         }
 
-        var authenticators: [ComponentID: BearerTokenAuthenticator] = [:]
-        if serving {
-            for id in config.service.extensions {
-                guard case .bearerTokenAuth(let c)? = config.extensions[id] else { continue }
-                authenticators[id] = try BearerTokenAuthenticator(id: id, config: c)
-            }
-        }
-        self.authenticators = authenticators
-        func security(_ auth: ComponentID?, _ tls: TLSServerSettings?) throws -> EndpointSecurity {
-            EndpointSecurity(authenticator: auth.flatMap { authenticators[$0] }, tls: try tls.map(TLSMaterial.init(server:)))
-        }
-        adminSecurity = serving ? try security(config.service.adminAuth, config.service.adminTLS) : .open
-
         var receivers: [ComponentID: OTLPReceiver] = [:]
         if serving {
             for (id, receiver) in config.receivers {
@@ -131,7 +143,7 @@ public final class Daemon: Sendable {
                 guard !feeding.isEmpty, case .otlp(let c) = receiver else { continue }
                 receivers[id] = OTLPReceiver(
                     id: id, config: c, consumers: Dictionary(grouping: feeding, by: \.signal),
-                    httpSecurity: try security(c.http?.auth, c.http?.tls), grpcSecurity: try security(c.grpc?.auth, c.grpc?.tls),
+                    httpSecurity: receiverSecurity[id]?.http ?? .open, grpcSecurity: receiverSecurity[id]?.grpc ?? .open,
                     logger: logger)
             }
         }

@@ -157,6 +157,17 @@ import Testing
         } throws: { error in
             "\(error)".contains("nope-key.pem")
         }
+        // An exporter's missing CA, beside an exporter that already holds an
+        // HTTP client: the start stops cleanly (no client left unshut).
+        let exporters = try TokenAuditConfig.parse(yaml: TestDaemon.yaml(exporters: """
+              otlp_http: { endpoint: https://127.0.0.1:1 }
+              otlp_http/second: { endpoint: https://127.0.0.1:2, tls: { ca_file: \(directory)/no-such-ca.pem } }
+            """, exporterIDs: ["otlp_http", "otlp_http/second"]).replacingOccurrences(of: "{dir}", with: directory), source: "t")
+        #expect {
+            _ = try Daemon(config: exporters, logger: .init(label: "t"))
+        } throws: { error in
+            "\(error)".contains("no-such-ca.pem")
+        }
         #expect {
             _ = try TokenAuditConfig.parse(yaml: "receivers: { otlp: { protocols: { http: { tls: { key_file: k.pem, min_version: \"1.1\" } } } } }\n"
                 + "exporters: { file: { path: x } }\nservice: { pipelines: { traces: { receivers: [otlp], exporters: [file] } } }", source: "t")

@@ -28,6 +28,9 @@ public final class OTLPGRPCExporter: TelemetryExporter {
         self.queue = queue
         self.logger = logger.with(metadata: "exporter", "\(id)")
         self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
+        if config.tls?.insecureSkipVerify == true {
+            self.logger.warning("tls.insecure_skip_verify is on: any server certificate is accepted, so anyone on the path can read and alter what is exported")
+        }
         if config.usesTLS {
             let material = try TLSMaterial(client: config.tls ?? TLSClientSettings())
             security = material.grpcClientSecurity(skipVerify: config.tls?.insecureSkipVerify ?? false)

@@ -30,6 +30,9 @@ public final class OTLPHTTPExporter: TelemetryExporter {
         if let tls = config.tls { configuration.tlsConfiguration = try TLSMaterial(client: tls).configuration }
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         self.logger = logger.with(metadata: "exporter", "\(id)")
+        if config.tls?.insecureSkipVerify == true {
+            self.logger.warning("tls.insecure_skip_verify is on: any server certificate is accepted, so anyone on the path can read and alter what is exported")
+        }
         self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
     }
 
