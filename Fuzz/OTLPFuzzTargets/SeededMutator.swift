@@ -1,21 +1,16 @@
+import TestSupport
+
 /// Deterministic mutations of seed inputs, for the bounded fuzz run inside
 /// `make test` (libFuzzer, under `make fuzz`, brings its own coverage-guided
 /// mutator). The mutations aim at what breaks protobuf, JSON and gzip
 /// readers: flipped bits, lying lengths, cut and duplicated ranges, and
 /// crossovers of two valid inputs.
 public struct SeededMutator {
-    private var state: UInt64
+    private var random: SeededRandom
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-    /// SplitMix64.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { random.next() }
 
     public mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
 

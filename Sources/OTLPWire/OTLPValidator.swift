@@ -25,6 +25,7 @@ public enum OTLPValidator {
         var cursor = ProtoCursor(bytes: bytes, range: range)
         // Singular message fields seen so far, by field number (OTLP's are all below 64).
         var singularMessages: UInt64 = 0
+        let rules = schema.rules
         while true {
             let next: WireField?
             do {
@@ -33,8 +34,8 @@ public enum OTLPValidator {
                 throw error.inside(schema.name)
             }
             guard let field = next else { return }
-            guard field.number < schema.rules.count else { continue }
-            let rule = schema.rules[Int(field.number)]
+            guard field.number < rules.count else { continue }
+            let rule = rules[Int(field.number)]
             guard rule.check != .unknown else { continue }
             do throws(WireError) {
                 if rule.singularMessage, field.number < 64 {
