@@ -37,8 +37,9 @@ struct Soak: AsyncParsableCommand {
         try? FileManager.default.removeItem(atPath: workdir)
         let seconds = Int(length.components.seconds)
         let bar = ProgressBar(total: seconds, label: "soak: \(duration) at \(rate) requests/s × \(spans) spans")
-        let report = try await SoakRun(plan: plan, executable: executable, directory: workdir).run { fraction, _ in
+        let report = try await SoakRun(plan: plan, executable: executable, directory: workdir).run { fraction, status in
             bar.update(Int(fraction * Double(seconds)))
+            if status.hasPrefix("draining") { FileHandle.standardError.write(Data("\n\(status)".utf8)) }
         }
         bar.finish()
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

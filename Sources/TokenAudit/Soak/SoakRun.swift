@@ -27,7 +27,8 @@ public struct SoakRun: Sendable {
         public var description: String
     }
 
-    /// Runs the soak; `progress` hears about once a second (fraction done, a status line).
+    /// Runs the soak; `progress` hears about once a second (fraction of the
+    /// load done, a status line), and while the daemon drains (fraction 1).
     public func run(progress: @escaping @Sendable (Double, String) -> Void = { _, _ in }) async throws -> SoakReport {
         var quiet = Logger(label: "soak")
         quiet.logLevel = .error
@@ -73,7 +74,10 @@ public struct SoakRun: Sendable {
         // Drain: the daemon keeps retrying into the failing backend.
         let accepted = load.snapshot.acceptedSpans
         let drainDeadline = ContinuousClock.now + plan.drainTimeout
+        var ticks = 0
         while backend.counts.uniqueSpans < accepted, ContinuousClock.now < drainDeadline {
+            if ticks % 5 == 0 { progress(1, "draining: \(backend.counts.uniqueSpans) of \(accepted) spans delivered") }
+            ticks += 1
             try await Task.sleep(for: .milliseconds(200))
         }
         let stopping = ContinuousClock.now
