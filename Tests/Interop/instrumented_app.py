@@ -34,10 +34,14 @@ else:
 
 resource = Resource.create({"service.name": f"interop-{instrumentation}", "user.id": principal, "team": "interop"})
 tracer_provider = TracerProvider(resource=resource)
-tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+# Nothing leaves on a timer: logs are flushed before spans at the end, so
+# the content that semconv 1.28-1.36 puts in log events reaches tokenaudit
+# before the spans it belongs to (tokenaudit fingerprints a call when its
+# span arrives; content arriving later is not used).
+tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=600_000))
 trace.set_tracer_provider(tracer_provider)
 logger_provider = LoggerProvider(resource=resource)
-logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
+logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter(), schedule_delay_millis=600_000))
 _logs.set_logger_provider(logger_provider)
 
 if instrumentation == "openai-v2":
@@ -65,7 +69,7 @@ for prompt in prompts:
                                    messages=[{"role": "system", "content": "You are terse."},
                                              {"role": "user", "content": prompt}])
 
-ok = tracer_provider.force_flush(10_000) and logger_provider.force_flush(10_000)
+ok = logger_provider.force_flush(10_000) and tracer_provider.force_flush(10_000)
 tracer_provider.shutdown()
 logger_provider.shutdown()
 print("flushed" if ok else "flush failed")
