@@ -1,7 +1,12 @@
+import Synchronization
+
 /// The OTLP messages tokenaudit speaks, as data: field numbers, names and
 /// kinds exactly as in proto/. One table drives the validator, the
 /// OTLP/JSON reader and the OTLP/JSON writer, so the three cannot disagree.
-public final class MessageSchema: Sendable {
+///
+/// `@unchecked Sendable`: besides immutable tables it holds `resolved`, a
+/// buffer of atomics written once each (see `nestedSchema(at:)`).
+public final class MessageSchema: @unchecked Sendable {
     public let name: String
     /// Fields in ascending field-number order.
     public let fields: [FieldSchema]
@@ -11,6 +16,12 @@ public final class MessageSchema: Sendable {
     let rules: [ValidationRule]
     /// The schema of each message field, by index into `fields`.
     let nested: [(@Sendable () -> MessageSchema)?]
+    /// `nested`, resolved on first use, as unretained references: every
+    /// schema a field names is a `static let` of `OTLPSchema` and lives as
+    /// long as the process, so the validator can walk the tree without
+    /// reference counting. (Resolved lazily because the tree is recursive:
+    /// `AnyValue` and `KeyValue` name each other.)
+    private let resolved: UnsafeMutablePointer<Atomic<UInt>>
 
     init(_ name: String, _ fields: [FieldSchema]) {
         self.name = name
@@ -27,6 +38,26 @@ public final class MessageSchema: Sendable {
         byNumber = table
         self.rules = rules
         self.nested = nested
+        resolved = .allocate(capacity: max(1, nested.count))
+        for index in 0..<max(1, nested.count) { (resolved + index).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        resolved.deinitialize(count: max(1, nested.count))
+        resolved.deallocate()
+    }
+
+    /// The schema of the message field at `index` (into `fields`), nil for
+    /// other fields. Safe from any thread: racing first uses store the same
+    /// reference.
+    @inline(__always)
+    func nestedSchema(at index: Int) -> Unmanaged<MessageSchema>? {
+        let bits = resolved[index].load(ordering: .acquiring)
+        if let known = UnsafeRawPointer(bitPattern: bits) { return Unmanaged.fromOpaque(known) }
+        guard let make = nested[index] else { return nil }
+        let schema = Unmanaged.passUnretained(make())
+        resolved[index].store(UInt(bitPattern: schema.toOpaque()), ordering: .releasing)
+        return schema
     }
 
     public func field(number: UInt32) -> FieldSchema? {

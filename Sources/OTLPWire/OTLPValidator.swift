@@ -67,8 +67,17 @@ public enum OTLPValidator {
                 throw WireError(.invalidIDLength(expected: rule.idLength, found: field.payload.count), at: field.start)
             }
         case .message:
-            guard let nested = schema.nested[rule.fieldIndex] else { return }
-            try validate(bytes, field.payload, nested(), depth: depth + 1, maxDepth: maxDepth)
+            guard let nested = schema.nestedSchema(at: rule.fieldIndex) else { return }
+            // Borrowed, not retained: schemas are immortal (see `nestedSchema(at:)`).
+            let failure = nested._withUnsafeGuaranteedRef { nested -> WireError? in
+                do throws(WireError) {
+                    try validate(bytes, field.payload, nested, depth: depth + 1, maxDepth: maxDepth)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure { throw failure }
         case .plain, .unknown:
             break
         }
