@@ -88,7 +88,7 @@ enum TextNormalizer {
             current = ""
         }
         for scalar in text.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+            if isWordCharacter(scalar) {
                 current.unicodeScalars.append(scalar)
             } else {
                 flush()
@@ -96,6 +96,15 @@ enum TextNormalizer {
         }
         flush()
         return words
+    }
+
+    /// Letters and digits. ASCII (most prompts) is decided without the
+    /// Unicode property tables, which cost more than the rest of the walk.
+    @inline(__always)
+    static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        guard v >= 0x80 else { return (0x61...0x7A).contains(v) || (0x41...0x5A).contains(v) || (0x30...0x39).contains(v) }
+        return scalar.properties.isAlphabetic
     }
 
     /// Numbers, and hex-ish ids (uuids, hashes, request ids) of 8+ characters.
