@@ -100,7 +100,7 @@ enum EndToEnd {
             await sinkGroup.triggerGracefulShutdown()
             try await group.waitForAll()
             return Result(nullSink: nullRun, daemon: daemon, ratio: daemon.spansPerSecond / nullRun.spansPerSecond,
-                          peakResidentMiB: PrincipalMemory.residentMiB("VmHWM"), breakdown: breakdown)
+                          peakResidentMiB: PrincipalMemory.residentMiB(.peakResident), breakdown: breakdown)
         }
     }
 

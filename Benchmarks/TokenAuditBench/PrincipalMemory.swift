@@ -17,7 +17,7 @@ enum PrincipalMemory {
 
     static func measure(principals: Int = 100_000) async throws -> Result {
         let processor = try TokenAuditProcessor(id: ComponentID("tokenaudit/memory"), config: TokenAuditProcessorConfig())
-        let before = residentMiB("VmRSS")
+        let before = residentMiB(.resident)
         var calls = 0
         let perRequest = 1000
         var writer = ProtoWriter(reservingCapacity: 1 << 20)
@@ -42,7 +42,7 @@ enum PrincipalMemory {
         return Result(
             principals: tracked, calls: calls,
             stateBytesPerPrincipal: Double(processor.detection.principalStateBytes) / Double(max(1, tracked)),
-            residentGrowthMiB: residentMiB("VmRSS") - before, peakResidentMiB: residentMiB("VmHWM"))
+            residentGrowthMiB: residentMiB(.resident) - before, peakResidentMiB: residentMiB(.peakResident))
     }
 
     private static func span(principal p: Int, call c: Int, into w: inout ProtoWriter) {
@@ -68,12 +68,8 @@ enum PrincipalMemory {
         }
     }
 
-    /// A `/proc/self/status` figure (VmRSS now, VmHWM peak) in MiB.
-    static func residentMiB(_ field: String) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-              let kB = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
-        return kB / 1024
+    /// This process's resident memory now, or at its peak, in MiB.
+    static func residentMiB(_ figure: ProcessMemory.Figure) -> Double {
+        Double(ProcessMemory.bytes(figure) ?? 0) / 1_048_576
     }
 }

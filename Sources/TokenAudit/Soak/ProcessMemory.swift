@@ -1,23 +1,22 @@
 import Foundation
 
-/// Resident memory of a process, from /proc (Linux).
-enum ProcessMemory {
-    /// `VmRSS` of `pid` in bytes, nil when it cannot be read.
-    static func residentBytes(of pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kib = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
-            return kib.map { $0 * 1024 }
-        }
-        return nil
+/// Memory figures of a process from `/proc/<pid>/status` (Linux): shared by
+/// the soak run (the daemon's) and the benchmarks (their own).
+public enum ProcessMemory {
+    /// `VmRSS` (resident now) or `VmHWM` (peak resident).
+    public enum Figure: String, Sendable {
+        case resident = "VmRSS"
+        case peakResident = "VmHWM"
     }
 
-    /// `VmHWM` (peak resident) of `pid` in bytes.
-    static func peakResidentBytes(of pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1024 }
-        }
-        return nil
+    /// The figure in bytes for `pid` (this process when nil); nil when it
+    /// cannot be read.
+    public static func bytes(_ figure: Figure, of pid: Int32? = nil) -> Int? {
+        let path = "/proc/\(pid.map(String.init) ?? "self")/status"
+        guard let status = try? String(contentsOfFile: path, encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(figure.rawValue + ":") }),
+              let kib = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return kib * 1024
     }
 }

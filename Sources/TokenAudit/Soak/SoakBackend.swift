@@ -12,15 +12,9 @@ import Synchronization
 /// duplication) and fails as `BackendFailures` says.
 final class SoakBackend: Sendable {
     struct SpanKey: Hashable, Sendable {
-        var trace: (UInt64, UInt64)
+        var traceHigh: UInt64
+        var traceLow: UInt64
         var span: UInt64
-
-        static func == (a: SpanKey, b: SpanKey) -> Bool { a.trace == b.trace && a.span == b.span }
-        func hash(into h: inout Hasher) {
-            h.combine(trace.0)
-            h.combine(trace.1)
-            h.combine(span)
-        }
     }
 
     struct Counts: Sendable {
@@ -111,7 +105,8 @@ final class SoakBackend: Sendable {
         if request.uri.path == "/v1/traces" {
             body.withUnsafeReadableBytes { raw in
                 ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in
-                    keys.append(SpanKey(trace: Self.words(span.traceID), span: Self.words(span.spanID).0))
+                    let trace = Self.words(span.traceID)
+                    keys.append(SpanKey(traceHigh: trace.0, traceLow: trace.1, span: Self.words(span.spanID).0))
                 }
             }
         }

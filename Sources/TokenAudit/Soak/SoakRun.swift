@@ -51,7 +51,7 @@ public struct SoakRun: Sendable {
         let samples = SampleLog()
         let sampler = Task {
             while !Task.isCancelled {
-                if let rss = ProcessMemory.residentBytes(of: daemon.pid) {
+                if let rss = ProcessMemory.bytes(.resident, of: daemon.pid) {
                     let second = (ContinuousClock.now - start).seconds
                     samples.append(.init(second: second, rssMiB: Double(rss) / 1_048_576))
                 }
