@@ -6,7 +6,7 @@ import Glibc
 
 /// A deliberately dumb HTTP/1.1 client on a plain socket, for requests no
 /// well-behaved client would send (garbage, lies about lengths, stalls).
-/// Blocking calls run off the cooperative pool (see `Subprocess`).
+/// Blocking calls run on threads of their own (see `BlockingCall`).
 final class RawHTTP: @unchecked Sendable {
     private let fd: Int32
 
@@ -52,19 +52,17 @@ final class RawHTTP: @unchecked Sendable {
     /// or the read timed out first.
     func status() async -> Int? {
         let fd = self.fd
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var received = [UInt8]()
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while !received.contains(UInt8(ascii: "\n")) {
-                    let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                    if n <= 0 { break }
-                    received += buffer[0..<n]
-                }
-                let line = String(decoding: received, as: UTF8.self).split(separator: "\r\n").first ?? ""
-                let parts = line.split(separator: " ")
-                continuation.resume(returning: parts.count >= 2 && parts[0].hasPrefix("HTTP/") ? Int(parts[1]) : nil)
+        return await BlockingCall.run {
+            var received = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !received.contains(UInt8(ascii: "\n")) {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { break }
+                received += buffer[0..<n]
             }
+            let line = String(decoding: received, as: UTF8.self).split(separator: "\r\n").first ?? ""
+            let parts = line.split(separator: " ")
+            return parts.count >= 2 && parts[0].hasPrefix("HTTP/") ? Int(parts[1]) : nil
         }
     }
 
