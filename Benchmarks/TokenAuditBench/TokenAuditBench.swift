@@ -39,6 +39,19 @@ struct TokenAuditBench {
         logger.logLevel = .critical
         let processor = try TokenAuditProcessor(id: ComponentID("tokenaudit"), config: TokenAuditProcessorConfig())
 
+        // `--repeat-processor N [--llm-share S]`: only the processor, N passes over the
+        // reference payload and nothing else, for `perf stat -e instructions`
+        // (instruction counts are stable where times on these machines are not).
+        if let count = arguments.firstIndex(of: "--repeat-processor").flatMap({ Int(arguments[$0 + 1]) }) {
+            let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
+            let payload = Payloads.reference(llmShare: share, name: "reference")
+            let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
+            var written = 0
+            for _ in 0..<count { written &+= await processor.process(batch).request.readableBytes }
+            print("\(count) passes × \(payload.spans) spans (LLM share \(share)), \(written) bytes written")
+            return
+        }
+
         var results: [Harness.Result] = []
         for payload in payloads {
             let spanBytes = payload.bytes.count / max(1, payload.spans)

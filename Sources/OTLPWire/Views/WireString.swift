@@ -46,9 +46,11 @@ public struct WireString: CustomStringConvertible {
         return WireString.bytesEqual(base + range.lowerBound, UnsafeRawPointer(other.utf8Start), range.count)
     }
 
+    @inlinable
     public func equals(_ other: UnsafeRawBufferPointer) -> Bool {
-        guard other.count == count else { return false }
-        return rawBytes.elementsEqual(other)
+        guard other.count == range.count else { return false }
+        guard let base = bytes.baseAddress, let start = other.baseAddress else { return range.isEmpty }
+        return WireString.bytesEqual(base + range.lowerBound, start, range.count)
     }
 
     @inlinable

@@ -50,15 +50,20 @@ public final class DetectionEngine: Sendable {
             var growing = false
             let capacity = s.principals.historyPerPrincipal
             s.principals.withWindow(call.principal.id) { principalWindow in
-                let history = principalWindow.history(before: record.start, within: window)
-                let context = CallContext(
-                    record: record, history: history, window: principalWindow, baseline: baseline,
-                    maxTokens: call.maxTokens, finishReasons: call.finishReasons, config: config)
-                for detector in detectors {
-                    if let finding = detector.inspect(context) { findings.append(finding) }
-                }
-                if record.conversation != 0 {
-                    growing = history.contains { $0.conversation == record.conversation && $0.inputTokens < record.inputTokens }
+                // Scoped: the history slice shares the window's storage, and
+                // still alive at `insert` it would make every insert copy the
+                // whole window.
+                do {
+                    let history = principalWindow.history(before: record.start, within: window)
+                    let context = CallContext(
+                        record: record, history: history, window: principalWindow, baseline: baseline,
+                        maxTokens: call.maxTokens, finishReasons: call.finishReasons, config: config)
+                    for detector in detectors {
+                        if let finding = detector.inspect(context) { findings.append(finding) }
+                    }
+                    if record.conversation != 0 {
+                        growing = history.contains { $0.conversation == record.conversation && $0.inputTokens < record.inputTokens }
+                    }
                 }
                 principalWindow.insert(record, capacity: capacity)
             }

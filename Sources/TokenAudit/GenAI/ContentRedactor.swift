@@ -16,20 +16,30 @@ import OTLPWire
 /// other attribute stay.
 enum ContentRedactor {
     /// Allocation-free: keys are compared in place (this runs on every
-    /// attribute of every GenAI span when redacting).
+    /// attribute of every GenAI span when redacting), and only against the
+    /// names of the key's own length.
     static func isContentKey(_ key: WireString) -> Bool {
-        guard !key.isEmpty else { return false }
-        if key.equals("gen_ai.input.messages") || key.equals("gen_ai.output.messages") || key.equals("gen_ai.system_instructions")
-            || key.equals("gen_ai.prompt") || key.equals("gen_ai.completion") || key.equals("input.value") || key.equals("output.value")
-            || key.equals("ai.prompt") || key.equals("ai.prompt.messages") || key.equals("ai.response.text")
-            || key.equals("ai.response.object") || key.equals("ai.response.toolCalls") || key.equals("ai.toolCall.args")
-            || key.equals("ai.toolCall.result") || key.equals("traceloop.entity.input") || key.equals("traceloop.entity.output")
-            || key.equals("gen_ai.tool.call.arguments") || key.equals("gen_ai.tool.call.result") {
-            return true
+        switch key.count {
+        case 9: if key.equals("ai.prompt") { return true }
+        case 11: if key.equals("input.value") { return true }
+        case 12: if key.equals("output.value") { return true }
+        case 13: if key.equals("gen_ai.prompt") { return true }
+        case 16: if key.equals("ai.response.text") || key.equals("ai.toolCall.args") { return true }
+        case 17: if key.equals("gen_ai.completion") { return true }
+        case 18: if key.equals("ai.prompt.messages") || key.equals("ai.response.object") || key.equals("ai.toolCall.result") { return true }
+        case 21: if key.equals("gen_ai.input.messages") || key.equals("ai.response.toolCalls") { return true }
+        case 22: if key.equals("gen_ai.output.messages") || key.equals("traceloop.entity.input") { return true }
+        case 23: if key.equals("traceloop.entity.output") || key.equals("gen_ai.tool.call.result") { return true }
+        case 26: if key.equals("gen_ai.system_instructions") || key.equals("gen_ai.tool.call.arguments") { return true }
+        default: break
         }
-        if key.hasPrefix("gen_ai.prompt.") || key.hasPrefix("gen_ai.completion.") {
+        // The indexed families; the shortest member ("llm.prompts.0") has 13 bytes.
+        guard key.count >= 13 else { return false }
+        if key.hasPrefix("gen_ai.") {
+            guard key.hasPrefix("gen_ai.prompt.") || key.hasPrefix("gen_ai.completion.") else { return false }
             return key.hasSuffix(".content") || key.hasSuffix(".arguments")
         }
+        guard key.hasPrefix("llm.") else { return false }
         if key.hasPrefix("llm.prompts.") { return true }
         if key.hasPrefix("llm.input_messages.") || key.hasPrefix("llm.output_messages.") {
             return key.hasSuffix(".content") || key.hasSuffix(".text") || key.hasSuffix(".arguments")

@@ -10,6 +10,10 @@ import OTLPWire
 struct GenAIAttributes {
     private var keys: [WireString] = []
     private var views: [AnyValueView] = []
+    /// One bit per key present (`KeySignature`): a lookup whose bit is clear
+    /// is answered without a scan. Extraction asks for every dialect's name
+    /// of each fact, so most lookups are for keys a span does not have.
+    private var signature = KeySignature()
 
     /// Prefixes that mark a span as possibly GenAI (one of them must be present).
     static let markers: [StaticString] = ["gen_ai.", "llm.", "ai.", "openinference."]
@@ -40,17 +44,21 @@ struct GenAIAttributes {
             guard let value = pair.value else { continue }
             keys.append(pair.key)
             views.append(value)
+            signature.insert(pair.key.rawBytes)
         }
     }
 
     /// The first attribute named `key`, copied out.
     subscript(key: String) -> AttributeScalar? {
+        firstIndex(of: key).map { AttributeScalar(views[$0]) }
+    }
+
+    private func firstIndex(of key: String) -> Int? {
         var key = key
         return key.withUTF8 { wanted in
-            for index in keys.indices where keys[index].equals(UnsafeRawBufferPointer(wanted)) {
-                return AttributeScalar(views[index])
-            }
-            return nil
+            let wanted = UnsafeRawBufferPointer(wanted)
+            guard signature.mayContain(wanted) else { return nil }
+            return keys.firstIndex { $0.equals(wanted) }
         }
     }
 
@@ -60,7 +68,7 @@ struct GenAIAttributes {
     }
 
     func hasKey(_ key: StaticString) -> Bool {
-        keys.contains { $0.equals(key) }
+        key.withUTF8Buffer { signature.mayContain(UnsafeRawBufferPointer($0)) } && keys.contains { $0.equals(key) }
     }
 
     /// The first of `keys` present (new conventions first, old ones after).
@@ -74,6 +82,23 @@ struct GenAIAttributes {
         return nil
     }
 
+    /// The string members of the first of `keys` present: a string array
+    /// read in place (no JSON built), or a single string.
+    func strings(_ keys: String...) -> [String] {
+        for key in keys {
+            guard let index = firstIndex(of: key) else { continue }
+            switch views[index].value {
+            case .string(let s): return [s.string]
+            case .array(let items):
+                var strings: [String] = []
+                for item in items { if case .string(let s) = item.value { strings.append(s.string) } }
+                return strings
+            default: return []
+            }
+        }
+        return []
+    }
+
     /// Values of the `prefix{i}suffix` family, in index order. Keys are
     /// compared in place; only family members are copied out.
     func indexed(_ prefix: StaticString, _ suffix: String) -> [(index: Int, value: AttributeScalar)] {
@@ -85,6 +110,38 @@ struct GenAIAttributes {
             found.append((position, AttributeScalar(views[index])))
         }
         return found.sorted { $0.0 < $1.0 }
+    }
+}
+
+/// A 128-bit set of key hashes: `mayContain` is false only for keys never
+/// inserted (a false "maybe" costs the scan it would have cost anyway).
+/// The hash reads a key's length and up to three 8-byte words (start,
+/// middle, end), so it costs the same for any key length.
+struct KeySignature {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    mutating func insert(_ key: UnsafeRawBufferPointer) {
+        let bit = Self.bit(of: key)
+        if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
+    }
+
+    func mayContain(_ key: UnsafeRawBufferPointer) -> Bool {
+        let bit = Self.bit(of: key)
+        return (bit < 64 ? low >> UInt64(bit) : high >> UInt64(bit - 64)) & 1 != 0
+    }
+
+    static func bit(of key: UnsafeRawBufferPointer) -> Int {
+        let count = key.count
+        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        if count >= 8 {
+            hash = (hash ^ key.loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash = (hash ^ key.loadUnaligned(fromByteOffset: count / 2 - 4, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+            hash = (hash ^ key.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+        } else {
+            for byte in key { hash = (hash ^ UInt64(byte)) &* 0xFF51_AFD7_ED55_8CCD }
+        }
+        return Int(truncatingIfNeeded: hash >> 57)
     }
 }
 
@@ -167,15 +224,6 @@ enum AttributeScalar: Sendable, Equatable {
         if i < 0 { return .failure(.negative(i)) }
         if i > absurdCount { return .failure(.absurd(i)) }
         return .success(Int(i))
-    }
-
-    var strings: [String] {
-        switch self {
-        case .string(let s): [s]
-        case .structured(.array(let items)):
-            items.compactMap { if case .string(let s) = $0.value { s } else { nil } }
-        default: []
-        }
     }
 }
 

@@ -45,6 +45,8 @@ final class GenAIStage: Sendable {
             let request = ExportTraceRequestView(bytes: raw)
             var otherSpans = 0
             var removals: [Range<Int>] = []
+            // Spans arrive grouped by resource: its identity is read once per group.
+            var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
             request.forEachSpan { resourceSpans, _, span in
                 // One scan of the keys decides for both redaction and
                 // extraction: most spans carry no GenAI key and cost only this.
@@ -62,7 +64,11 @@ final class GenAIStage: Sendable {
                         stats.recordRedaction(fields: removals.count)
                     }
                 }
-                guard let call = extractor.extract(span, resource: resourceSpans.resource) else {
+                let group = resourceSpans.frame.payload.lowerBound
+                if identity?.group != group {
+                    identity = (group, extractor.principals.identity(of: resourceSpans.resource))
+                }
+                guard let call = extractor.extract(span, resource: identity?.value ?? .none) else {
                     otherSpans += 1
                     return
                 }

@@ -45,7 +45,7 @@ public final class GenAIStats: Sendable {
     func record(_ decision: Decision) {
         state.withLock { s in
             s.verdicts[decision.verdict, default: 0] += 1
-            for label in decision.labels { s.labels[label, default: 0] += 1 }
+            for finding in decision.findings { s.labels[finding.label, default: 0] += 1 }
         }
     }
 

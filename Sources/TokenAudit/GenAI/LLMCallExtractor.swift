@@ -7,7 +7,8 @@ struct LLMCallExtractor: Sendable {
     let principals: PrincipalResolver
     let contentIndex: ContentIndex
 
-    func extract(_ span: SpanView, resource: ResourceView?) -> LLMCall? {
+    /// `resource` is `principals.identity(of:)` of the span's resource group.
+    func extract(_ span: SpanView, resource: PrincipalResolver.ResourceIdentity) -> LLMCall? {
         guard GenAIAttributes.mentionsGenAI(span.attributes) else { return nil }
         let attributes = GenAIAttributes(span.attributes)
         let dialect = Self.dialect(attributes)
@@ -41,7 +42,7 @@ struct LLMCallExtractor: Sendable {
             provider: provider, requestModel: requestModel, responseModel: responseModel,
             usage: usage,
             maxTokens: Self.maxTokens(attributes, parameters: parameters, problems: &problems),
-            finishReasons: (attributes.first("gen_ai.response.finish_reasons", "ai.response.finishReason", "llm.finish_reason")?.value.strings) ?? [],
+            finishReasons: attributes.strings("gen_ai.response.finish_reasons", "ai.response.finishReason", "llm.finish_reason"),
             isStreaming: Self.isStreaming(attributes),
             errorType: errorType,
             responseID: attributes.string("gen_ai.response.id", "ai.response.id"),

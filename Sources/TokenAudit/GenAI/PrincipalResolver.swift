@@ -3,57 +3,77 @@ import OTLPWire
 /// Who made a call: the first configured attribute present on the span, then
 /// on the resource; failing both, the calling service. Team from the team
 /// attribute (span, then resource) or the directory.
+///
+/// A request's spans share a few resources, so what a resource says is read
+/// once per resource group (`identity(of:)`) and each span adds only its own
+/// attributes (`resolve`).
 struct PrincipalResolver: Sendable {
     let attributes: [String]
     let teamAttribute: String
     let directory: TeamDirectory?
-    private let resourceKeys: [String]
+
+    /// What one resource says about its callers, every string copied out.
+    struct ResourceIdentity: Sendable {
+        /// Aligned with `attributes`: the principal that attribute names on
+        /// the resource, nil when absent or empty.
+        var principals: [Principal?]
+        var team: String?
+        var service: String?
+
+        static let none = ResourceIdentity(principals: [], team: nil, service: nil)
+    }
 
     init(attributes: [String], teamAttribute: String, directory: TeamDirectory?) {
         self.attributes = attributes
         self.teamAttribute = teamAttribute
         self.directory = directory
-        resourceKeys = Array(Set(attributes + [teamAttribute, "service.name"]))
     }
 
-    func resolve(_ span: GenAIAttributes, resource: ResourceView?) -> (Principal, team: String?, service: String?) {
-        let resourceValues = Self.strings(resource, keys: resourceKeys)
+    /// Reads the resource's principal, team and service attributes in one pass.
+    func identity(of resource: ResourceView?) -> ResourceIdentity {
+        guard let resource else { return .none }
+        var identity = ResourceIdentity(principals: Array(repeating: nil, count: attributes.count), team: nil, service: nil)
+        for pair in resource.attributes {
+            guard let value = pair.value else { continue }
+            // The first occurrence of a key wins, as on spans; one key may
+            // play several parts (`service.name` as a principal attribute).
+            if identity.service == nil, pair.key.equals("service.name") { identity.service = Self.nonEmptyText(value) }
+            if identity.team == nil, Self.key(pair.key, is: teamAttribute) { identity.team = Self.nonEmptyText(value) }
+            for index in attributes.indices where identity.principals[index] == nil && Self.key(pair.key, is: attributes[index]) {
+                identity.principals[index] = Self.nonEmptyText(value).map {
+                    Principal(id: $0, kind: .user, source: "resource:\(attributes[index])")
+                }
+            }
+        }
+        return identity
+    }
+
+    func resolve(_ span: GenAIAttributes, resource: ResourceIdentity) -> (Principal, team: String?, service: String?) {
         var principal = Principal.unknown
-        for key in attributes {
+        for (index, key) in attributes.enumerated() {
             if let id = span.string(key) {
                 principal = Principal(id: id, kind: .user, source: key)
                 break
             }
-            if let id = resourceValues[key], !id.isEmpty {
-                principal = Principal(id: id, kind: .user, source: "resource:\(key)")
+            if index < resource.principals.count, let named = resource.principals[index] {
+                principal = named
                 break
             }
         }
-        if principal.kind == .unknown, let service = resourceValues["service.name"], !service.isEmpty {
+        if principal.kind == .unknown, let service = resource.service {
             principal = Principal(id: service, kind: .service, source: "resource:service.name")
         }
-        let team = span.string(teamAttribute)
-            ?? resourceValues[teamAttribute].flatMap { $0.isEmpty ? nil : $0 }
-            ?? directory?.team(of: principal.id)
-        return (principal, team, resourceValues["service.name"].flatMap { $0.isEmpty ? nil : $0 })
+        let team = span.string(teamAttribute) ?? resource.team ?? directory?.team(of: principal.id)
+        return (principal, team, resource.service)
     }
 
-    /// String values of the wanted resource attributes; keys are compared
-    /// in place, only matching values are copied.
-    static func strings(_ resource: ResourceView?, keys: [String]) -> [String: String] {
-        guard let resource else { return [:] }
-        var found: [String: String] = [:]
-        for pair in resource.attributes {
-            guard let value = pair.value else { continue }
-            for key in keys {
-                var candidate = key
-                let matches = candidate.withUTF8 { pair.key.equals(UnsafeRawBufferPointer($0)) }
-                if matches {
-                    found[key] = AttributeScalar(value).text
-                    break
-                }
-            }
-        }
-        return found
+    private static func key(_ wire: WireString, is name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { wire.equals(UnsafeRawBufferPointer($0)) }
+    }
+
+    private static func nonEmptyText(_ value: AnyValueView) -> String? {
+        guard let text = AttributeScalar(value).text, !text.isEmpty else { return nil }
+        return text
     }
 }

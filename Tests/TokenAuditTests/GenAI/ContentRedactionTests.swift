@@ -58,6 +58,26 @@ import Testing
         return Array(await processor.process(batch).request.readableBytesView)
     }
 
+    @Test func contentKeysAreKnownByNameAndFamilyAndNearMissesAreNot() {
+        let content = [
+            "ai.prompt", "input.value", "output.value", "gen_ai.prompt", "ai.response.text", "ai.toolCall.args",
+            "gen_ai.completion", "ai.prompt.messages", "ai.response.object", "ai.toolCall.result", "gen_ai.input.messages",
+            "ai.response.toolCalls", "gen_ai.output.messages", "traceloop.entity.input", "traceloop.entity.output",
+            "gen_ai.tool.call.result", "gen_ai.system_instructions", "gen_ai.tool.call.arguments",
+            "gen_ai.prompt.0.content", "gen_ai.completion.12.content", "gen_ai.completion.0.tool_calls.0.arguments",
+            "llm.prompts.0", "llm.prompts.0.content", "llm.input_messages.0.message.content",
+            "llm.output_messages.1.message.contents.0.message_content.text", "llm.input_messages.0.message.tool_calls.0.tool_call.function.arguments",
+        ]
+        let other = [
+            "", "ai", "ai.promp", "ai.prompts", "input.values", "gen_ai.prompts", "gen_ai.prompt.0.role", "gen_ai.completion.0.finish_reason",
+            "gen_ai.usage.input_tokens", "gen_ai.request.model", "llm.prompts", "llm.input_messages.0.message.role",
+            "llm.output_messages.0.message.name", "traceloop.entity.name", "gen_ai.tool.call.id", "gen_ai.system", "llm.model_name",
+            "ai.response.finishReason", "output.mime_type",
+        ]
+        for key in content { #expect(isContentKey(key), "\(key)") }
+        for key in other { #expect(!isContentKey(key), "\(key)") }
+    }
+
     @Test func everyDialectsContentIsLeftOutAndNothingElse() async throws {
         var redactedSomething = 0
         for capture in try Fixtures.all() {

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import CompressNIO
-public import Logging
+import Logging
 import NIOCore
 import NIOHTTP1
 import OTLPWire
