@@ -9,9 +9,40 @@ import Testing
                        acceptedAtMilliseconds: 1_700_000_000_000 + Int64(size))
     }
 
-    func open(_ path: String, count: Int = 100, bytes: Int = 1 << 20) throws -> DurableBatchQueue {
+    func open(_ path: String, count: Int = 100, bytes: Int = 1 << 20, memory: Int = 32 << 20) throws -> DurableBatchQueue {
         try DurableBatchQueue(store: try DurableStore(path: path, durability: .normal), name: "pipeline/logs",
-                              maxCount: count, maxBytes: bytes, logger: Logger(label: "test"))
+                              maxCount: count, maxBytes: bytes, memoryLimitBytes: memory, logger: Logger(label: "test"))
+    }
+
+    /// Batches kept in memory and batches read back from disk come out the
+    /// same and in the order they were stored, also with producers racing.
+    @Test func batchesFromMemoryAndFromDiskComeOutIdenticalAndInStoredOrder() async throws {
+        // 300 bytes of memory: a few batches are kept, the rest are read back.
+        let queue = try open("\(TestFiles.temporaryDirectory())/m.sqlite", count: 1000, bytes: 1 << 20, memory: 300)
+        await withTaskGroup(of: Void.self) { group in
+            for producer in 0..<4 {
+                group.addTask {
+                    for index in 0..<50 { _ = await queue.push(batch(1 + producer * 50 + index, items: 1 + producer * 50 + index)) }
+                }
+            }
+        }
+        queue.finish()
+        #expect(queue.oldestAcceptedAt == 1_700_000_000_001, "the queue's age, kept without reading bodies back")
+        var sizes: Set<Int> = []
+        var lastTicket: Int64 = 0
+        while let queued = await queue.next() {
+            let size = queued.batch.request.readableBytes
+            #expect(queued.batch.request.readableBytesView.allSatisfy { $0 == UInt8(size % 251) }, "body of batch \(size)")
+            #expect(queued.batch.itemCount == size && queued.batch.signal == .logs)
+            #expect(queued.batch.acceptedAtMilliseconds == 1_700_000_000_000 + Int64(size))
+            let ticket = try #require(queued.ticket)
+            #expect(ticket > lastTicket, "handed out in the order stored")
+            lastTicket = ticket
+            sizes.insert(size)
+            queue.complete(queued)
+        }
+        #expect(sizes == Set(1...200), "each batch exactly once")
+        #expect(queue.count == 0 && queue.bytes == 0 && queue.oldestAcceptedAt == nil)
     }
 
     @Test func whatWasNotCompletedIsHandedOutAgainAfterARestartInOrder() async throws {

@@ -36,14 +36,13 @@ final class GenAIStage: Sendable {
             contentIndex: contentIndex)
     }
 
-    /// Step 1, in arrival order: extracts every LLM call of a traces batch,
-    /// prepares the attribution attributes and has `detection` observe each
-    /// leaf model call. `release` on the result finishes the request.
-    func observe(_ batch: TelemetryBatch, detection: DetectionEngine?) -> ObservedRequest {
-        var observed = ObservedRequest(batch: batch)
+    /// Step 1, for any number of requests at once (it reads no other
+    /// request's state): extracts every LLM call of a traces batch, finds
+    /// content to redact and prepares the attribution attributes.
+    func extract(_ batch: TelemetryBatch) -> ExtractedRequest {
+        var extracted = ExtractedRequest(batch: batch)
         batch.request.withUnsafeReadableBytes { raw in
             let request = ExportTraceRequestView(bytes: raw)
-            var otherSpans = 0
             var removals: [Range<Int>] = []
             // Spans arrive grouped by resource: its identity is read once per group.
             var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
@@ -51,7 +50,7 @@ final class GenAIStage: Sendable {
                 // One scan of the keys decides for both redaction and
                 // extraction: most spans carry no GenAI key and cost only this.
                 guard GenAIAttributes.mayCarryContent(span.attributes) else {
-                    otherSpans += 1
+                    extracted.otherSpans += 1
                     return
                 }
                 if redactContent {
@@ -59,8 +58,8 @@ final class GenAIStage: Sendable {
                     ContentRedactor.contentFields(of: span, in: raw, into: &removals)
                     if !removals.isEmpty {
                         let target = span.spliceTarget
-                        for extent in removals { observed.writer.remove(extent, from: target) }
-                        observed.writer.appendAttribute(to: target, key: "tokenaudit.content_redacted", value: .bool(true))
+                        for extent in removals { extracted.writer.remove(extent, from: target) }
+                        extracted.writer.appendAttribute(to: target, key: "tokenaudit.content_redacted", value: .bool(true))
                         stats.recordRedaction(fields: removals.count)
                     }
                 }
@@ -69,7 +68,7 @@ final class GenAIStage: Sendable {
                     identity = (group, extractor.principals.identity(of: resourceSpans.resource))
                 }
                 guard let call = extractor.extract(span, resource: identity?.value ?? .none) else {
-                    otherSpans += 1
+                    extracted.otherSpans += 1
                     return
                 }
                 let cost = call.isAggregate ? nil : price(of: call.model)?.cost(of: call.usage)
@@ -82,7 +81,7 @@ final class GenAIStage: Sendable {
                 let target = span.spliceTarget
                 let leaf = !call.isAggregate && call.operation.callsModel
                 // One insertion per span: the splice writer's cost grows with insertions, not bytes.
-                observed.writer.append(to: target) { w in
+                extracted.writer.append(to: target) { w in
                     let field = SpanView.attributesFieldNumber
                     w.attribute(field, key: "tokenaudit.principal", value: .string(call.principal.id))
                     if let team = call.team { w.attribute(field, key: "tokenaudit.team", value: .string(team)) }
@@ -92,16 +91,36 @@ final class GenAIStage: Sendable {
                     if let cost { w.attribute(field, key: "tokenaudit.cost.usd", value: .double(cost)) }
                 }
                 guard leaf else {
-                    otherSpans += 1  // tools and agent spans are trace evidence too
+                    extracted.otherSpans += 1  // tools and agent spans are trace evidence too
                     return
                 }
-                if let detection {
-                    observed.pending.append((target, detection.observe(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
-                }
+                extracted.calls.append((target, call, CallSummary(call, cost: cost, co2Grams: co2)))
             }
-            if let detection, otherSpans > 0, detection.isAssembling { TraceEvidenceReader.record(request, into: detection, skipping: observed.pending.map(\.1.span)) }
+        }
+        return extracted
+    }
+
+    /// Step 2, in arrival order: `detection` observes each leaf model call
+    /// (its history must grow in the order calls arrive) and records the
+    /// request's other spans as trace evidence. `release` on the result
+    /// finishes the request.
+    func observe(_ extracted: ExtractedRequest, detection: DetectionEngine?) -> ObservedRequest {
+        var observed = ObservedRequest(batch: extracted.batch, writer: extracted.writer)
+        guard let detection else { return observed }
+        observed.pending.reserveCapacity(extracted.calls.count)
+        for (target, call, summary) in extracted.calls {
+            observed.pending.append((target, detection.observe(call, summary: summary)))
+        }
+        if extracted.otherSpans > 0, detection.isAssembling {
+            extracted.batch.request.withUnsafeReadableBytes { raw in
+                TraceEvidenceReader.record(ExportTraceRequestView(bytes: raw), into: detection, skipping: observed.pending.map(\.1.span))
+            }
         }
         return observed
+    }
+
+    func observe(_ batch: TelemetryBatch, detection: DetectionEngine?) -> ObservedRequest {
+        observe(extract(batch), detection: detection)
     }
 
     /// Attribution only, no detection and no hold (tests, chained checks).
@@ -167,6 +186,16 @@ final class GenAIStage: Sendable {
         batch.request.withUnsafeReadableBytes { writer.write($0, into: &out) }
         return TelemetryBatch(signal: batch.signal, request: out, itemCount: batch.itemCount, acceptedAtMilliseconds: batch.acceptedAtMilliseconds)
     }
+}
+
+/// A traces request between `GenAIStage.extract` and `observe`: the
+/// attributes to splice in so far and the leaf calls detection has not seen.
+struct ExtractedRequest: Sendable {
+    var batch: TelemetryBatch
+    var writer = SpliceWriter()
+    var calls: [(SpliceTarget, LLMCall, CallSummary)] = []
+    /// Spans that are not leaf model calls (trace evidence).
+    var otherSpans = 0
 }
 
 /// A traces request between `GenAIStage.observe` and `release`: the

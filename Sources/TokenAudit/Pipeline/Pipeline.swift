@@ -1,13 +1,16 @@
 public import Logging
 public import ServiceLifecycle
 import Metrics
+import NIOCore
 import Synchronization
 
 /// Receivers → processors → exporters for one signal, with a bounded queue in
 /// front so that receivers never wait: a full queue is refused (503 /
 /// UNAVAILABLE) and the sender keeps its data.
 ///
-/// One consumer task per pipeline keeps requests in arrival order.
+/// Requests leave in arrival order. A holding processor's `prepare` runs for
+/// up to `preparers` requests at once; everything else runs one request at
+/// a time.
 public final class Pipeline: Service {
     public enum Admission: Equatable, Sendable {
         case accepted
@@ -27,6 +30,8 @@ public final class Pipeline: Service {
     /// found once rather than cast on every request.
     private let admissionGuards: [any AdmissionGuard]
     let exporters: [any TelemetryExporter]
+    /// Requests a holding processor prepares at once (one per core by default).
+    let preparers: Int
     private let logger: Logger
     private let refusedCounter: Counter
     private let acceptedCounter: Counter
@@ -36,9 +41,10 @@ public final class Pipeline: Service {
 
     init(
         id: ComponentID, signal: Signal, queue: any BatchBuffer,
-        processors: [any TelemetryProcessor], exporters: [any TelemetryExporter], logger: Logger
+        processors: [any TelemetryProcessor], exporters: [any TelemetryExporter], preparers: Int = System.coreCount, logger: Logger
     ) {
         self.id = id
+        self.preparers = max(1, preparers)
         self.signal = signal
         self.queue = queue
         self.processors = processors
@@ -111,27 +117,39 @@ public final class Pipeline: Service {
         return nil
     }
 
-    /// Two tasks: intake runs the processors up to the holding one in
-    /// arrival order and parks each request in a `DelayLine`; release takes
-    /// them out when their time comes and runs the rest. Queue completions
-    /// stay in arrival order, so a durable queue forgets a request only once
-    /// every exporter holds it.
+    /// Intake prepares up to `preparers` requests at once (the processors up
+    /// to the holding one, then its `prepare`: extraction, on every core),
+    /// a holder takes them in arrival order (`hold`: detection, whose
+    /// history must grow in that order) and parks each in a `DelayLine`;
+    /// release takes them out when their time comes and runs the rest. Queue
+    /// completions stay in arrival order, so a durable queue forgets a
+    /// request only once every exporter holds it.
     private func runHolding(_ hold: (index: Int, processor: any HoldingProcessor, wait: Duration)) async {
         let line = DelayLine<ParkedBatch>(limitBytes: hold.processor.holdLimitBytes)
         heldRequests.withLock { $0 = line }
-        await withTaskGroup(of: Void.self) { group in
+        let prepared = ReorderBuffer<(QueuedBatch, PreparedBatch)>(limit: preparers)
+        await withDiscardingTaskGroup { group in
             group.addTask {
                 while let parked = await line.next() {
                     let released = parked.deferred.release()
                     await self.deliver(await self.process(released, through: self.processors[(hold.index + 1)...]), completing: parked.queued)
                 }
             }
-            while let queued = await queue.next() {
-                let batch = await process(queued.batch, through: processors[..<hold.index])
-                let deferred = hold.processor.hold(batch)
-                await line.append(ParkedBatch(queued: queued, deferred: deferred), bytes: deferred.bytes, deadline: .now + hold.wait)
+            group.addTask {
+                while let (queued, ready) = await prepared.next() {
+                    let deferred = ready.hold()
+                    await line.append(ParkedBatch(queued: queued, deferred: deferred), bytes: deferred.bytes, deadline: .now + hold.wait)
+                }
+                line.finish()
             }
-            line.finish()
+            while let queued = await queue.next() {
+                let sequence = await prepared.reserve()
+                group.addTask {
+                    let batch = await self.process(queued.batch, through: self.processors[..<hold.index])
+                    prepared.put((queued, hold.processor.prepare(batch)), at: sequence)
+                }
+            }
+            prepared.finish()
         }
     }
 

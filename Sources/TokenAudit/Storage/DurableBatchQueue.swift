@@ -10,6 +10,11 @@ import Synchronization
 /// reservations and the waiting consumer and producers. `generation` counts
 /// appends (and `finish`) so a consumer that found nothing cannot miss an
 /// append made between its read and its wait.
+///
+/// Batches appended in this run are also kept in memory (up to
+/// `memoryLimitBytes`) until they are handed out, so the consumer reads only
+/// their id back from SQLite, not the body it was just given. The order of
+/// hand-out still comes from SQLite alone.
 final class DurableBatchQueue: BatchBuffer {
     private struct State {
         var count: Int
@@ -17,6 +22,13 @@ final class DurableBatchQueue: BatchBuffer {
         /// The last id handed out; the next read starts after it.
         var cursor: Int64 = 0
         var generation = 0
+        /// Acceptance time of every batch stored and not yet completed, by
+        /// id (the queue-age gauge reads it after every delivery; asking
+        /// SQLite would read every stored body).
+        var acceptedAt: [Int64: Int64] = [:]
+        /// Stored and not yet handed out, by id; bounded by `memoryLimitBytes`.
+        var inMemory: [Int64: TelemetryBatch] = [:]
+        var inMemoryBytes = 0
         var finished = false
         var consumer: CheckedContinuation<Void, Never>?
         var producers: [CheckedContinuation<Void, Never>] = []
@@ -25,19 +37,25 @@ final class DurableBatchQueue: BatchBuffer {
     let name: String
     let maxCount: Int
     let maxBytes: Int
+    /// Bytes of stored batches also kept in memory for the consumer; past
+    /// it (a consumer far behind), batches are read back from disk.
+    let memoryLimitBytes: Int
     private let store: DurableStore
     private let logger: Logger
     private let state: Mutex<State>
 
     /// Opens queue `name` in `store`, counting what a previous run left in it.
-    init(store: DurableStore, name: String, maxCount: Int, maxBytes: Int, logger: Logger) throws {
+    init(store: DurableStore, name: String, maxCount: Int, maxBytes: Int, memoryLimitBytes: Int = 32 << 20, logger: Logger) throws {
         self.store = store
         self.name = name
         self.maxCount = max(1, maxCount)
         self.maxBytes = max(1, maxBytes)
+        self.memoryLimitBytes = memoryLimitBytes
         self.logger = logger.with(metadata: "queue", "\(name)")
         let (count, bytes) = try store.usage(of: name)
-        state = Mutex(State(count: count, bytes: bytes))
+        var initial = State(count: count, bytes: bytes)
+        if count > 0 { initial.acceptedAt = try store.acceptanceTimes(in: name) }
+        state = Mutex(initial)
         if count > 0 {
             self.logger.notice("resuming batches accepted before the last stop", metadata: ["batches": "\(count)", "bytes": "\(bytes)"])
         }
@@ -45,7 +63,7 @@ final class DurableBatchQueue: BatchBuffer {
 
     var count: Int { state.withLock { $0.count } }
     var bytes: Int { state.withLock { $0.bytes } }
-    var oldestAcceptedAt: Int64? { count == 0 ? nil : (try? store.oldestAcceptedAt(in: name)) ?? nil }
+    var oldestAcceptedAt: Int64? { state.withLock { $0.acceptedAt.values.min() } }
 
     func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult {
         let size = batch.request.readableBytes
@@ -59,7 +77,14 @@ final class DurableBatchQueue: BatchBuffer {
         }
         guard reserved == .accepted else { return reserved }
         do {
-            _ = try store.append(batch, to: name)
+            try store.append(batch, to: name) { id in
+                state.withLock { s in
+                    s.acceptedAt[id] = batch.acceptedAtMilliseconds
+                    guard s.inMemoryBytes + size <= memoryLimitBytes else { return }
+                    s.inMemory[id] = batch
+                    s.inMemoryBytes += size
+                }
+            }
         } catch {
             state.withLock { s in
                 s.count -= 1
@@ -92,9 +117,17 @@ final class DurableBatchQueue: BatchBuffer {
         while true {
             let (generation, cursor) = state.withLock { ($0.generation, $0.cursor) }
             do {
-                if let (id, batch) = try store.first(in: name, after: cursor) {
+                if let id = try store.firstID(in: name, after: cursor) {
+                    let kept = state.withLock { s -> TelemetryBatch? in
+                        guard let batch = s.inMemory.removeValue(forKey: id) else { return nil }
+                        s.inMemoryBytes -= batch.request.readableBytes
+                        return batch
+                    }
+                    // A failed read leaves the cursor where it was, so the batch is tried again.
+                    let batch = try kept ?? store.batch(id)
                     state.withLock { $0.cursor = id }
-                    return QueuedBatch(batch: batch, ticket: id)
+                    if let batch { return QueuedBatch(batch: batch, ticket: id) }
+                    continue  // the row vanished between the two reads (nothing removes unread rows; never hand out nothing)
                 }
             } catch {
                 logger.error("could not read the queue; retrying", metadata: ["error": "\(error)"])
@@ -121,6 +154,7 @@ final class DurableBatchQueue: BatchBuffer {
             logger.error("could not remove a delivered batch; it may be delivered again after a restart", metadata: ["error": "\(error)"])
         }
         let producers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.acceptedAt[ticket] = nil
             s.count -= 1
             s.bytes -= queued.batch.request.readableBytes
             defer { s.producers.removeAll() }

@@ -45,28 +45,44 @@ public final class DurableStore: Sendable {
         try migrator.migrate(database)
     }
 
-    /// Stores `batch` at the end of `queue`; returns its id.
-    func append(_ batch: TelemetryBatch, to queue: String) throws -> Int64 {
+    /// Stores `batch` at the end of `queue`; returns its id. `committed`
+    /// runs once the row is committed and before any other access to the
+    /// store (accesses are serialised), so what it records is in place
+    /// before a reader can see the row.
+    @discardableResult
+    func append(_ batch: TelemetryBatch, to queue: String, committed: (Int64) -> Void = { _ in }) throws -> Int64 {
         let body = Data(batch.request.readableBytesView)
-        return try database.write { db in
-            try db.execute(
-                sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
-            return db.lastInsertedRowID
+        return try database.writeWithoutTransaction { db in
+            var id: Int64 = 0
+            try db.inTransaction {
+                try db.execute(
+                    sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
+                id = db.lastInsertedRowID
+                return .commit
+            }
+            committed(id)
+            return id
         }
     }
 
-    /// The first batch of `queue` after `id`.
-    func first(in queue: String, after id: Int64) throws -> (id: Int64, batch: TelemetryBatch)? {
+    /// The id of the first batch of `queue` after `id` (read from the index alone).
+    func firstID(in queue: String, after id: Int64) throws -> Int64? {
+        try database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM batch WHERE queue = ? AND id > ? ORDER BY id LIMIT 1", arguments: [queue, id])
+        }
+    }
+
+    /// The batch stored under `id`, nil when it is gone.
+    func batch(_ id: Int64) throws -> TelemetryBatch? {
         try database.read { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, signal, items, body, accepted_at FROM batch WHERE queue = ? AND id > ? ORDER BY id LIMIT 1",
-                arguments: [queue, id])
+                db, sql: "SELECT signal, items, body, accepted_at FROM batch WHERE id = ?", arguments: [id])
             else { return nil }
             let signal = Signal(rawValue: row["signal"]) ?? .traces
             let body: Data = row["body"]
-            return (row["id"], TelemetryBatch(
-                signal: signal, request: ByteBuffer(bytes: body), itemCount: row["items"], acceptedAtMilliseconds: row["accepted_at"]))
+            return TelemetryBatch(
+                signal: signal, request: ByteBuffer(bytes: body), itemCount: row["items"], acceptedAtMilliseconds: row["accepted_at"])
         }
     }
 
@@ -74,10 +90,16 @@ public final class DurableStore: Sendable {
         try database.write { db in try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
     }
 
-    /// When the oldest batch still in `queue` was accepted (Unix ms).
-    func oldestAcceptedAt(in queue: String) throws -> Int64? {
+    /// When each batch in `queue` was accepted (Unix ms), by id. Read once
+    /// at start: `accepted_at` sits after the body in each row, so SQLite
+    /// reads through every body to reach it.
+    func acceptanceTimes(in queue: String) throws -> [Int64: Int64] {
         try database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(accepted_at) FROM batch WHERE queue = ?", arguments: [queue])
+            var times: [Int64: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, accepted_at FROM batch WHERE queue = ?", arguments: [queue]) {
+                times[row["id"]] = row["accepted_at"]
+            }
+            return times
         }
     }
 

@@ -47,8 +47,9 @@ import Testing
         #expect(try await OTLPClient.post(url, body: first).status == 200)
         #expect(try await OTLPClient.post(url, body: second).status == 200)
         let processor = try #require(daemon.daemon.processors[ComponentID("tokenaudit")])
+        // A 200 means queued; the pipeline parks both requests on its own tasks.
+        #expect(try await eventually { daemon.daemon.pipelines.first { $0.signal == .traces }?.heldRequestCount == 2 })
         #expect(processor.detection.heldTraces == 2)
-        #expect(daemon.daemon.pipelines.first { $0.signal == .traces }?.heldRequestCount == 2)
         #expect(TestFiles.lines(daemon.directory + "/enriched.jsonl").isEmpty, "held, not yet written")
 
         try await daemon.stop()

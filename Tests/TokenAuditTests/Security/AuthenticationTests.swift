@@ -166,15 +166,6 @@ import Testing
         func status(_ token: String) async throws -> Int {
             try await OTLPClient.post(url, body: Self.request(claimingTenant: nil), headers: [("Authorization", "Bearer \(token)")]).status
         }
-        /// Polls until `condition` holds (the reloader's interval is 20 ms; a
-        /// minute means it never happened).
-        func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-            for _ in 0..<3000 {
-                if try await condition() { return true }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            return false
-        }
         #expect(try await status(first) == 200)
         #expect(try await status(second) == 401)
 

@@ -36,7 +36,7 @@ public final class TokenAuditProcessor: HoldingProcessor {
     public func process(_ batch: TelemetryBatch) async -> TelemetryBatch {
         switch batch.signal {
         case .traces:
-            return hold(batch).release()
+            return prepare(batch).hold().release()
         case .logs:
             return genAI.absorbContent(batch)
         }
@@ -48,12 +48,16 @@ public final class TokenAuditProcessor: HoldingProcessor {
 
     var holdLimitBytes: Int { config.detection.holdLimitBytes }
 
-    func hold(_ batch: TelemetryBatch) -> DeferredBatch {
-        let observed = genAI.observe(batch, detection: detection)
-        let detection = detection
-        let onDecision = onDecision
-        return DeferredBatch(bytes: batch.request.readableBytes) {
-            observed.release(detection: detection, onDecision: onDecision)
+    /// Extraction runs here, for several requests at once; detection's
+    /// `observe` waits for `hold`, which the pipeline calls in arrival order.
+    func prepare(_ batch: TelemetryBatch) -> PreparedBatch {
+        let extracted = genAI.extract(batch)
+        let (genAI, detection, onDecision) = (genAI, detection, onDecision)
+        return PreparedBatch {
+            let observed = genAI.observe(extracted, detection: detection)
+            return DeferredBatch(bytes: batch.request.readableBytes) {
+                observed.release(detection: detection, onDecision: onDecision)
+            }
         }
     }
 }
