@@ -43,15 +43,16 @@ enum Report {
         var baseline: String
         var results: [Harness.Result]
         var principalMemory: PrincipalMemory.Result?
+        var pipelineScaling: [PipelineScaling.Run]?
         var endToEnd: EndToEnd.Result?
     }
 
-    static func write(_ results: [Harness.Result], memory: PrincipalMemory.Result?, endToEnd: EndToEnd.Result?,
+    static func write(_ results: [Harness.Result], memory: PrincipalMemory.Result?, scaling: [PipelineScaling.Run]?, endToEnd: EndToEnd.Result?,
                       to folder: String, root: URL) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let document = Document(
             date: ISO8601DateFormatter().string(from: Date()), commit: commit(root), machine: machine(),
-            baseline: TokenAuditBench.baseline, results: results, principalMemory: memory, endToEnd: endToEnd)
+            baseline: TokenAuditBench.baseline, results: results, principalMemory: memory, pipelineScaling: scaling, endToEnd: endToEnd)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(document).write(to: URL(fileURLWithPath: "\(folder)/latest.json"))
@@ -73,6 +74,12 @@ enum Report {
         if let m = memory {
             md += "\n## Principal state\n\n| principals tracked | calls fed | state per principal | RSS growth | peak RSS of the bench process |\n|---:|---:|---:|---:|---:|\n"
             md += String(format: "| %d | %d | %.0f B | %.0f MiB | %.0f MiB |\n", m.principals, m.calls, m.stateBytesPerPrincipal, m.residentGrowthMiB, m.peakResidentMiB)
+        }
+        if let runs = scaling, let one = runs.first {
+            md += "\n## Pipeline scaling (memory queue → processor → counting exporter, reference payload, all LLM)\n\n| preparers | spans/s | vs one |\n|---:|---:|---:|\n"
+            for run in runs {
+                md += String(format: "| %d | %.0f | %.2f× |\n", run.preparers, run.spansPerSecond, run.spansPerSecond / one.spansPerSecond)
+            }
         }
         if let e = endToEnd {
             md += "\n## End to end over OTLP/HTTP (4 connections, reference payload)\n\n| target | spans/s | p50 | p99 | requests |\n|---|---:|---:|---:|---:|\n"

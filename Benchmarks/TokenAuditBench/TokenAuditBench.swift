@@ -94,6 +94,14 @@ struct TokenAuditBench {
                          measured.principals, measured.calls, measured.stateBytesPerPrincipal, measured.residentGrowthMiB, measured.peakResidentMiB))
             memory = measured
         }
+        var scaling: [PipelineScaling.Run]?
+        if only == nil || only == "scaling" {
+            print("\npipeline scaling: memory queue → processor → counting exporter, reference payload …")
+            let reference = Payloads.reference(name: "reference")
+            let runs = try await PipelineScaling.measure(payload: reference.bytes, spans: reference.spans, requests: quick ? 40 : 400)
+            for run in runs { print(String(format: "  %d preparer(s): %.0f spans/s", run.preparers, run.spansPerSecond)) }
+            scaling = runs
+        }
         var endToEnd: EndToEnd.Result?
         if only == nil || only == "e2e" {
             print("\nend to end: 4 connections posting the reference payload, 5 s per target …")
@@ -106,7 +114,7 @@ struct TokenAuditBench {
             print(String(format: "  ratio %.2f, peak RSS of the bench process %.0f MiB", measured.ratio, measured.peakResidentMiB))
             endToEnd = measured
         }
-        try Report.write(results, memory: memory, endToEnd: endToEnd, to: output, root: root)
+        try Report.write(results, memory: memory, scaling: scaling, endToEnd: endToEnd, to: output, root: root)
         print("\nwrote \(output)/latest.json and \(output)/latest.md")
     }
 }

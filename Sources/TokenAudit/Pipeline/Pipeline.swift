@@ -58,6 +58,17 @@ public final class Pipeline: Service {
         gauges = QueueGauges(queue: "pipeline/\(id)")
     }
 
+    /// A pipeline with an in-memory queue, for embedding a pipeline in code
+    /// (benchmarks): the daemon builds its own from the config. `preparers`
+    /// defaults to one per core.
+    public convenience init(
+        id: ComponentID, signal: Signal, processors: [any TelemetryProcessor], exporters: [any TelemetryExporter],
+        preparers: Int? = nil, queueBatches: Int = 64, queueBytes: Int = 256 << 20, logger: Logger
+    ) {
+        self.init(id: id, signal: signal, queue: BatchQueue(maxCount: queueBatches, maxBytes: queueBytes),
+                  processors: processors, exporters: exporters, preparers: preparers ?? System.coreCount, logger: logger)
+    }
+
     /// Requests waiting to be processed.
     public var queuedRequests: Int { queue.count }
     public var depth: QueueDepth { queue.depth }

@@ -7,6 +7,12 @@ public struct QueueDepth: Sendable, Encodable, Equatable {
     public var bytes: Int
     /// Age of the oldest batch still held; nil when empty.
     public var oldestAgeSeconds: Double?
+
+    public init(batches: Int, bytes: Int, oldestAgeSeconds: Double?) {
+        self.batches = batches
+        self.bytes = bytes
+        self.oldestAgeSeconds = oldestAgeSeconds
+    }
 }
 
 extension BatchBuffer {
