@@ -40,16 +40,19 @@ public final class DetectionEngine: Sendable {
 
     /// Step 1 for a leaf model call; retains its trace until `decide`.
     func observe(_ call: LLMCall, summary: CallSummary? = nil) -> PendingCall {
-        let record = CallRecord(call)
+        observe(ObservableCall(call, summary: summary ?? CallSummary(call, cost: nil, co2Grams: 0)))
+    }
+
+    /// Step 1 for a call prepared beforehand (off the ordered path).
+    func observe(_ call: ObservableCall) -> PendingCall {
+        let (record, baselineKey, pending) = (call.record, call.baselineKey, call.pending)
         let window = UInt64(config.window.components.seconds) * 1_000_000_000
-        let baselineKey = BaselineTable.key(team: call.team, model: call.model, operation: call.operation)
-        let pending = PendingCall(call, record: record, summary: summary ?? CallSummary(call, cost: nil, co2Grams: 0))
         return state.withLock { s in
             let baseline = s.baselines.baseline(baselineKey)
             var findings: [Finding] = []
             var growing = false
             let capacity = s.principals.historyPerPrincipal
-            s.principals.withWindow(call.principal.id) { principalWindow in
+            s.principals.withWindow(pending.principal) { principalWindow in
                 // Scoped: the history slice shares the window's storage, and
                 // still alive at `insert` it would make every insert copy the
                 // whole window.

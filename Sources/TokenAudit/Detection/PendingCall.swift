@@ -30,6 +30,25 @@ struct PendingCall: Sendable {
     }
 }
 
+/// What `DetectionEngine.observe` needs of a call, computed from the
+/// `LLMCall` before the ordered step (it reads no detection state), so the
+/// pipeline can do it for several requests at once and drop the `LLMCall`.
+struct ObservableCall: Sendable {
+    var record: CallRecord
+    var baselineKey: UInt64
+    var pending: PendingCall
+    var maxTokens: Int?
+    var finishReasons: [String]
+
+    init(_ call: LLMCall, summary: CallSummary) {
+        record = CallRecord(call)
+        baselineKey = BaselineTable.key(team: call.team, model: call.model, operation: call.operation)
+        pending = PendingCall(call, record: record, summary: summary)
+        maxTokens = call.maxTokens
+        finishReasons = call.finishReasons
+    }
+}
+
 extension CallRecord {
     init(_ call: LLMCall) {
         var flags: Flags = []

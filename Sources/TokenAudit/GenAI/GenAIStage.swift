@@ -94,7 +94,7 @@ final class GenAIStage: Sendable {
                     extracted.otherSpans += 1  // tools and agent spans are trace evidence too
                     return
                 }
-                extracted.calls.append((target, call, CallSummary(call, cost: cost, co2Grams: co2)))
+                extracted.calls.append((target, ObservableCall(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
             }
         }
         return extracted
@@ -108,8 +108,8 @@ final class GenAIStage: Sendable {
         var observed = ObservedRequest(batch: extracted.batch, writer: extracted.writer)
         guard let detection else { return observed }
         observed.pending.reserveCapacity(extracted.calls.count)
-        for (target, call, summary) in extracted.calls {
-            observed.pending.append((target, detection.observe(call, summary: summary)))
+        for (target, call) in extracted.calls {
+            observed.pending.append((target, detection.observe(call)))
         }
         if extracted.otherSpans > 0, detection.isAssembling {
             extracted.batch.request.withUnsafeReadableBytes { raw in
@@ -193,7 +193,7 @@ final class GenAIStage: Sendable {
 struct ExtractedRequest: Sendable {
     var batch: TelemetryBatch
     var writer = SpliceWriter()
-    var calls: [(SpliceTarget, LLMCall, CallSummary)] = []
+    var calls: [(SpliceTarget, ObservableCall)] = []
     /// Spans that are not leaf model calls (trace evidence).
     var otherSpans = 0
 }
