@@ -18,7 +18,10 @@ extension ProtoWriter {
     }
 
     /// Writes one `KeyValue` whose value is an array of the strings `text`
-    /// gives for `items`, without building the array first.
+    /// gives for `items`, without building the array first. Inlinable so that
+    /// it is specialised where it is called: run generically, every element
+    /// read went through a heap-allocated buffer.
+    @inlinable
     public mutating func stringArrayAttribute<C: Collection>(
         _ fieldNumber: UInt32, key: String, _ items: C, text: (C.Element) -> String
     ) {

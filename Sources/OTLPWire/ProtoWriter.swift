@@ -15,12 +15,25 @@ public struct ProtoWriter: Sendable {
     public var count: Int { bytes.count }
 
     public mutating func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
+        guard value >= 0x80 else {
+            bytes.append(UInt8(truncatingIfNeeded: value))
+            return
         }
-        bytes.append(UInt8(v))
+        // Encoded on the stack and appended once: each `append` checks
+        // uniqueness and capacity, which cost more than the encoding.
+        var encoded: (UInt64, UInt16) = (0, 0)  // 10 bytes, the longest varint
+        let count = withUnsafeMutableBytes(of: &encoded) { out -> Int in
+            var v = value
+            var i = 0
+            while v >= 0x80 {
+                out[i] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+                i += 1
+            }
+            out[i] = UInt8(truncatingIfNeeded: v)
+            return i + 1
+        }
+        withUnsafeBytes(of: &encoded) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 
     public mutating func tag(_ fieldNumber: UInt32, _ wireType: WireType) {
@@ -63,9 +76,15 @@ public struct ProtoWriter: Sendable {
         if length < 0x80 {
             bytes[prefixAt] = UInt8(length)
         } else {
-            var prefix = ProtoWriter(reservingCapacity: 5)
-            prefix.varint(UInt64(length))
-            bytes.replaceSubrange(prefixAt..<(prefixAt + 1), with: prefix.bytes)
+            // Widen in place (no temporary array): open the gap, then write the varint into it.
+            let size = VarintCoding.encodedSize(UInt64(length))
+            bytes.insert(contentsOf: repeatElement(0, count: size - 1), at: prefixAt + 1)
+            var v = UInt64(length)
+            for i in prefixAt..<(prefixAt + size - 1) {
+                bytes[i] = UInt8(truncatingIfNeeded: v) | 0x80
+                v >>= 7
+            }
+            bytes[prefixAt + size - 1] = UInt8(v)
         }
     }
 

@@ -78,6 +78,8 @@ public struct SpanView: WireMessageView {
 
     /// Field number of `Span.attributes`, for splicing.
     public static let attributesFieldNumber: UInt32 = 9
+    /// Field number of `Span.events`.
+    public static let eventsFieldNumber: UInt32 = 11
 }
 
 public struct StatusView: WireMessageView {

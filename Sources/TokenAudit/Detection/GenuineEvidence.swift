@@ -59,9 +59,11 @@ struct VerdictCombiner: Sendable {
         let score = (1 - remaining) * (1 - evidence.strength)
         let verdict: Verdict = score >= config.performativeThreshold ? .performative
             : score >= config.suspectThreshold ? .suspect : .genuine
-        var labelled = findings
-        labelled.removeAll { $0.strength < config.labelThreshold || !config.settings($0.label).enabled }
-        labelled.sort { $0.label < $1.label }
+        // Filtered and sorted only when needed: the array is usually shared
+        // with the pending call, and any mutation would copy it.
+        let shown = { (f: Finding) in f.strength >= config.labelThreshold && config.settings(f.label).enabled }
+        var labelled = findings.allSatisfy(shown) ? findings : findings.filter(shown)
+        if !zip(labelled, labelled.dropFirst()).allSatisfy({ $0.label <= $1.label }) { labelled.sort { $0.label < $1.label } }
         return Decision(verdict: verdict, score: (score * 1000).rounded() / 1000, findings: labelled, outcome: evidence.outcome)
     }
 }

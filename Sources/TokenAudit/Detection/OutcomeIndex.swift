@@ -13,9 +13,19 @@ public final class OutcomeIndex: Sendable {
         var key: UInt64 {
             switch self {
             case .trace(let id): WireIDKey.of(id)
-            case .response(let id): StableHash.of("response\u{1F}" + id)
-            case .conversation(let id): StableHash.of("conversation\u{1F}" + id)
+            case .response(let id): Self.key(kind: "response", id)
+            case .conversation(let id): Self.key(kind: "conversation", id)
             }
+        }
+
+        /// `StableHash.of(kind + "\u{1F}" + id)`, without building the string
+        /// (computed for every call that carries a response or conversation id).
+        private static func key(kind: StaticString, _ id: String) -> UInt64 {
+            var hash = StableHash()
+            kind.withUTF8Buffer { hash.add(bytes: UnsafeRawBufferPointer($0)) }
+            hash.add(bytes: CollectionOfOne(0x1F))
+            hash.add(id)
+            return hash.value
         }
     }
 

@@ -16,7 +16,7 @@ struct PendingCall: Sendable {
     /// What the summaries record once the call is judged.
     var summary: CallSummary
 
-    init(_ call: LLMCall, record: CallRecord, summary: CallSummary) {
+    init(_ call: borrowing LLMCall, record: CallRecord, summary: CallSummary) {
         self.summary = summary
         principal = call.principal.id
         trace = WireIDKey.of(call.traceID)
@@ -40,7 +40,7 @@ struct ObservableCall: Sendable {
     var maxTokens: Int?
     var finishReasons: [String]
 
-    init(_ call: LLMCall, summary: CallSummary) {
+    init(_ call: borrowing LLMCall, summary: CallSummary) {
         record = CallRecord(call)
         baselineKey = BaselineTable.key(team: call.team, model: call.model, operation: call.operation)
         pending = PendingCall(call, record: record, summary: summary)
@@ -50,7 +50,7 @@ struct ObservableCall: Sendable {
 }
 
 extension CallRecord {
-    init(_ call: LLMCall) {
+    init(_ call: borrowing LLMCall) {
         var flags: Flags = []
         if call.errorType != nil { flags.insert(.failed) }
         if call.fingerprint.kind == .content { flags.insert(.content) }

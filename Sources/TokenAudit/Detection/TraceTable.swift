@@ -41,8 +41,10 @@ struct TraceTable: Sendable {
 
     /// Records a span of a trace already retained; others are ignored.
     mutating func record(_ fact: SpanFact, in trace: UInt64) {
-        guard entries[trace] != nil else { return }
-        if entries[trace]?.facts.count ?? 0 < maxSpansPerTrace { entries[trace]?.facts.append(fact) }
+        // One hash lookup, then an in-place append through `values` (optional
+        // chaining through the subscript takes the entry out and puts it back).
+        guard let index = entries.index(forKey: trace), entries.values[index].facts.count < maxSpansPerTrace else { return }
+        entries.values[index].facts.append(fact)
     }
 
     mutating func recordOutcome(_ kind: String, in trace: UInt64) {

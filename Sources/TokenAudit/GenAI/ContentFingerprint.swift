@@ -59,8 +59,20 @@ struct StableHash {
         }
     }
 
+    /// Hashes contiguous bytes without going through `Sequence` (the generic
+    /// path costs an iterator step per byte).
+    mutating func add(bytes: UnsafeRawBufferPointer) {
+        var v = value
+        for byte in bytes {
+            v ^= UInt64(byte)
+            v = v &* 0x0000_0100_0000_01B3
+        }
+        value = v
+    }
+
     mutating func add(_ s: String) {
-        add(bytes: s.utf8)
+        var s = s  // native strings are contiguous: `withUTF8` does not copy them
+        s.withUTF8 { add(bytes: UnsafeRawBufferPointer($0)) }
         add(bytes: CollectionOfOne(0x1F))  // unit separator: "ab"+"c" ≠ "a"+"bc"
     }
 

@@ -47,24 +47,8 @@ enum ContentRedactor {
         return false
     }
 
-    /// Fields of a span to leave out: content attributes (field 9) and content events (field 11).
-    static func contentFields(of span: SpanView, in raw: UnsafeRawBufferPointer, into removals: inout [Range<Int>]) {
-        var cursor = ProtoCursor(bytes: raw, range: span.frame.payload)
-        while let field = try? cursor.next() {
-            guard field.wireType == .lengthDelimited else { continue }
-            switch field.number {
-            case 9:
-                if isContentKey(KeyValueView(bytes: raw, frame: field.frame, context: ()).key) { removals.append(field.extent) }
-            case 11:
-                let event = SpanEventView(bytes: raw, frame: field.frame, context: ())
-                if event.name.equals("gen_ai.content.prompt") || event.name.equals("gen_ai.content.completion") {
-                    removals.append(field.extent)
-                }
-            default:
-                break
-            }
-        }
-    }
+    // A span's content fields are found by `GenAIAttributes.read`, in the
+    // pass that reads its keys for extraction.
 
     /// Fields of a log record to leave out: the body of a GenAI event (field 5) and content attributes (field 6).
     static func contentFields(of record: LogRecordView, eventName: WireString, in raw: UnsafeRawBufferPointer, into removals: inout [Range<Int>]) {

@@ -4,7 +4,13 @@ import OTLPWire
 /// views into the request buffer (so it lives only inside the buffer's
 /// scope). A value is copied out only when a lookup asks for it.
 ///
-/// `mentionsGenAI` first decides, without allocating, whether the span
+/// One pass over the span records, besides the keys and values, what every
+/// later question needs: a signature of the keys (`KeySignature`), the key
+/// families present (`KeyFamilies`) and where the prompt and completion
+/// content sits (for redaction). `read` reuses the storage of the span
+/// before, so a stage that keeps one instance allocates nothing per span.
+///
+/// `mayCarryContent` first decides, without allocating, whether the span
 /// carries any GenAI key at all: non-LLM spans (the vast majority) cost one
 /// pass over their attribute keys.
 struct GenAIAttributes {
@@ -14,6 +20,12 @@ struct GenAIAttributes {
     /// is answered without a scan. Extraction asks for every dialect's name
     /// of each fact, so most lookups are for keys a span does not have.
     private var signature = KeySignature()
+    /// The families of every key read, `.content` included.
+    private(set) var families: KeyFamilies = []
+    /// Content attributes and content events of the span (`ContentRedactor`),
+    /// as whole fields (tag to end) in the order they appear.
+    private(set) var contentFields: [Range<Int>] = []
+    private var contentEvents = false
 
     /// Prefixes that mark a span as possibly GenAI (one of them must be present).
     static let markers: [StaticString] = ["gen_ai.", "llm.", "ai.", "openinference."]
@@ -29,24 +41,65 @@ struct GenAIAttributes {
         return false
     }
 
-    /// True when any key starts with a GenAI marker. Allocation-free.
-    static func mentionsGenAI(_ attributes: RepeatedMessages<KeyValueView>) -> Bool {
-        for pair in attributes {
-            for marker in markers where pair.key.hasPrefix(marker) { return true }
+    init() {}
+
+    /// The attributes of a resource or scope (no events, no content kept).
+    init(_ attributes: RepeatedMessages<KeyValueView>) {
+        var cursor = ProtoCursor(bytes: attributes.bytes, range: attributes.range)
+        while let field = try? cursor.next() {
+            guard field.number == attributes.fieldNumber, field.wireType == .lengthDelimited else { continue }
+            add(KeyValueView(bytes: attributes.bytes, frame: field.frame, context: ()), extent: field.extent)
         }
-        return false
     }
 
-    init(_ attributes: RepeatedMessages<KeyValueView>) {
-        keys.reserveCapacity(24)
-        views.reserveCapacity(24)
-        for pair in attributes {
-            guard let value = pair.value else { continue }
-            keys.append(pair.key)
-            views.append(value)
-            signature.insert(pair.key.rawBytes)
+    /// Replaces what is held with `span`'s attributes and content events,
+    /// in one pass over its fields.
+    mutating func read(_ span: SpanView, in raw: UnsafeRawBufferPointer) {
+        keys.removeAll(keepingCapacity: true)
+        views.removeAll(keepingCapacity: true)
+        contentFields.removeAll(keepingCapacity: true)
+        signature = KeySignature()
+        families = []
+        contentEvents = false
+        var cursor = ProtoCursor(bytes: raw, range: span.frame.payload)
+        while let field = try? cursor.next() {
+            guard field.wireType == .lengthDelimited else { continue }
+            switch field.number {
+            case SpanView.attributesFieldNumber:
+                add(KeyValueView(bytes: raw, frame: field.frame, context: ()), extent: field.extent)
+            case SpanView.eventsFieldNumber:
+                let name = SpanEventView(bytes: raw, frame: field.frame, context: ()).name
+                if name.equals("gen_ai.content.prompt") || name.equals("gen_ai.content.completion") {
+                    contentFields.append(field.extent)
+                    contentEvents = true
+                }
+            default:
+                break
+            }
         }
     }
+
+    private mutating func add(_ pair: KeyValueView, extent: Range<Int>) {
+        let key = pair.key
+        families.formUnion(KeyFamilies.of(key))
+        if ContentRedactor.isContentKey(key) {
+            families.insert(.content)
+            contentFields.append(extent)
+        }
+        guard let value = pair.value else { return }
+        keys.append(key)
+        views.append(value)
+        signature.insert(key.rawBytes)
+    }
+
+    /// Whether any key belongs to any of `families`.
+    func has(_ families: KeyFamilies) -> Bool { !self.families.isDisjoint(with: families) }
+
+    /// Any key starting with a GenAI marker (`KeyFamilies.genAIMarkers`).
+    var mentionsGenAI: Bool { has(.genAIMarkers) }
+
+    /// Prompt or completion content in an attribute or a semconv ≤ 1.27 event.
+    var carriesContent: Bool { families.contains(.content) || contentEvents }
 
     /// The first attribute named `key`, copied out.
     subscript(key: String) -> AttributeScalar? {
@@ -60,11 +113,6 @@ struct GenAIAttributes {
             guard signature.mayContain(wanted) else { return nil }
             return keys.firstIndex { $0.equals(wanted) }
         }
-    }
-
-    /// Whether any key starts with `prefix` (no copy).
-    func hasKey(withPrefix prefix: StaticString) -> Bool {
-        keys.contains { $0.hasPrefix(prefix) }
     }
 
     func hasKey(_ key: StaticString) -> Bool {
@@ -100,8 +148,10 @@ struct GenAIAttributes {
     }
 
     /// Values of the `prefix{i}suffix` family, in index order. Keys are
-    /// compared in place; only family members are copied out.
-    func indexed(_ prefix: StaticString, _ suffix: String) -> [(index: Int, value: AttributeScalar)] {
+    /// compared in place; only family members are copied out. `family` is
+    /// the `KeyFamilies` member `prefix` belongs to: without it, no scan.
+    func indexed(_ family: KeyFamilies, _ prefix: StaticString, _ suffix: String) -> [(index: Int, value: AttributeScalar)] {
+        guard families.contains(family) else { return [] }
         var found: [(Int, AttributeScalar)] = []
         for index in keys.indices where keys[index].hasPrefix(prefix) {
             let rest = keys[index].string.utf8.dropFirst(prefix.utf8CodeUnitCount)

@@ -43,7 +43,8 @@ final class GenAIStage: Sendable {
         var extracted = ExtractedRequest(batch: batch)
         batch.request.withUnsafeReadableBytes { raw in
             let request = ExportTraceRequestView(bytes: raw)
-            var removals: [Range<Int>] = []
+            // One instance for the whole request: its storage is reused span after span.
+            var attributes = GenAIAttributes()
             // Spans arrive grouped by resource: its identity is read once per group.
             var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
             request.forEachSpan { resourceSpans, _, span in
@@ -53,21 +54,18 @@ final class GenAIStage: Sendable {
                     extracted.otherSpans += 1
                     return
                 }
-                if redactContent {
-                    removals.removeAll(keepingCapacity: true)
-                    ContentRedactor.contentFields(of: span, in: raw, into: &removals)
-                    if !removals.isEmpty {
-                        let target = span.spliceTarget
-                        for extent in removals { extracted.writer.remove(extent, from: target) }
-                        extracted.writer.appendAttribute(to: target, key: "tokenaudit.content_redacted", value: .bool(true))
-                        stats.recordRedaction(fields: removals.count)
-                    }
+                attributes.read(span, in: raw)
+                if redactContent, !attributes.contentFields.isEmpty {
+                    let target = span.spliceTarget
+                    for extent in attributes.contentFields { extracted.writer.remove(extent, from: target) }
+                    extracted.writer.appendAttribute(to: target, key: "tokenaudit.content_redacted", value: .bool(true))
+                    stats.recordRedaction(fields: attributes.contentFields.count)
                 }
                 let group = resourceSpans.frame.payload.lowerBound
                 if identity?.group != group {
                     identity = (group, extractor.principals.identity(of: resourceSpans.resource))
                 }
-                guard let call = extractor.extract(span, resource: identity?.value ?? .none) else {
+                guard let call = extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none) else {
                     extracted.otherSpans += 1
                     return
                 }
@@ -77,7 +75,7 @@ final class GenAIStage: Sendable {
                 observer(call, cost)
                 // Idempotent across chained instances: an upstream tokenaudit
                 // already annotated this span, and keys must not repeat.
-                guard span.attributes["tokenaudit.principal"] == nil else { return }
+                guard !attributes.hasKey("tokenaudit.principal") else { return }
                 let target = span.spliceTarget
                 let leaf = !call.isAggregate && call.operation.callsModel
                 // One insertion per span: the splice writer's cost grows with insertions, not bytes.
@@ -108,8 +106,9 @@ final class GenAIStage: Sendable {
         var observed = ObservedRequest(batch: extracted.batch, writer: extracted.writer)
         guard let detection else { return observed }
         observed.pending.reserveCapacity(extracted.calls.count)
-        for (target, call) in extracted.calls {
-            observed.pending.append((target, detection.observe(call)))
+        // By index: destructuring each element would copy the call (a retain per string).
+        for index in extracted.calls.indices {
+            observed.pending.append((extracted.calls[index].0, detection.observe(extracted.calls[index].1)))
         }
         if extracted.otherSpans > 0, detection.isAssembling {
             extracted.batch.request.withUnsafeReadableBytes { raw in
@@ -211,10 +210,10 @@ struct ObservedRequest: Sendable {
     func release(detection: DetectionEngine?, onDecision: (PendingCall, Decision) -> Void = { _, _ in }) -> TelemetryBatch {
         var writer = writer
         if let detection {
-            for (target, call) in pending {
-                let decision = detection.decide(call)
-                onDecision(call, decision)
-                writer.append(to: target) { w in
+            for index in pending.indices {
+                let decision = detection.decide(pending[index].1)
+                onDecision(pending[index].1, decision)
+                writer.append(to: pending[index].0) { w in
                     let field = SpanView.attributesFieldNumber
                     w.attribute(field, key: "tokenaudit.verdict", value: .string(decision.verdict.rawValue))
                     w.attribute(field, key: "tokenaudit.score", value: .double(decision.score))

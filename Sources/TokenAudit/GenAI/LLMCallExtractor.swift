@@ -7,10 +7,10 @@ struct LLMCallExtractor: Sendable {
     let principals: PrincipalResolver
     let contentIndex: ContentIndex
 
+    /// `attributes` holds `span`'s attributes (`GenAIAttributes.read`);
     /// `resource` is `principals.identity(of:)` of the span's resource group.
-    func extract(_ span: SpanView, resource: PrincipalResolver.ResourceIdentity) -> LLMCall? {
-        guard GenAIAttributes.mentionsGenAI(span.attributes) else { return nil }
-        let attributes = GenAIAttributes(span.attributes)
+    func extract(_ span: SpanView, attributes: GenAIAttributes, resource: PrincipalResolver.ResourceIdentity) -> LLMCall? {
+        guard attributes.mentionsGenAI else { return nil }
         let dialect = Self.dialect(attributes)
         guard let (operation, isAggregate) = Self.classify(attributes, dialect: dialect, spanName: span.name) else { return nil }
 
@@ -23,7 +23,7 @@ struct LLMCallExtractor: Sendable {
 
         let traceID = span.traceID.array
         let spanID = span.spanID.array
-        var digest = Self.content(attributes, dialect: dialect, events: span.events)
+        var digest = attributes.carriesContent ? Self.content(attributes, dialect: dialect, events: span.events) : PromptDigest()
         if !digest.hasPrompt, !contentIndex.isEmpty, let fromLogs = contentIndex.take(ContentIndex.Key(traceID: traceID, spanID: spanID)) {
             digest.merge(fromLogs)
         }
@@ -57,12 +57,11 @@ struct LLMCallExtractor: Sendable {
     // MARK: dialect and operation
 
     static func dialect(_ a: GenAIAttributes) -> GenAIDialect {
-        if a.hasKey(withPrefix: "openinference.") || a.hasKey(withPrefix: "llm.token_count.")
-            || a.hasKey(withPrefix: "llm.input_messages.") || a.hasKey("llm.model_name") { return .openInference }
-        if a.hasKey(withPrefix: "ai.") { return .vercelAI }
-        if a.hasKey(withPrefix: "langsmith.") { return .langSmith }
-        if a.hasKey(withPrefix: "traceloop.") || a.hasKey(withPrefix: "gen_ai.prompt.") || a.hasKey(withPrefix: "gen_ai.completion.")
-            || a.hasKey("llm.request.type") || a.hasKey(withPrefix: "llm.usage.") || a.hasKey("gen_ai.usage.total_tokens")
+        if a.has([.openInference, .llmTokenCount, .llmInputMessages]) || a.hasKey("llm.model_name") { return .openInference }
+        if a.has(.vercelAI) { return .vercelAI }
+        if a.has(.langSmith) { return .langSmith }
+        if a.has([.traceloop, .genAIPrompt, .genAICompletion, .llmUsage])
+            || a.hasKey("llm.request.type") || a.hasKey("gen_ai.usage.total_tokens")
             || a.hasKey("gen_ai.is_streaming") { return .openLLMetry }
         return .semconv
     }
@@ -107,7 +106,7 @@ struct LLMCallExtractor: Sendable {
         let modelSpan = name != nil || a.first(
             "gen_ai.request.model", "gen_ai.response.model", "gen_ai.system", "gen_ai.provider.name",
             "llm.model_name", "ai.model.id") != nil
-            || a.hasKey(withPrefix: "gen_ai.usage.") || a.hasKey(withPrefix: "llm.usage.") || a.hasKey(withPrefix: "llm.token_count.")
+            || a.has([.genAIUsage, .llmUsage, .llmTokenCount])
         return modelSpan ? (operation, false) : nil
     }
 
@@ -193,12 +192,12 @@ struct LLMCallExtractor: Sendable {
         // Each source is looked at only when the ones before it are absent.
         if let messages = a["gen_ai.input.messages"] {
             MessageContent.feed(messages, as: .input, into: &digest)
-        } else if case let prompts = a.indexed("gen_ai.prompt.", ".content"), !prompts.isEmpty {
+        } else if case let prompts = a.indexed(.genAIPrompt, "gen_ai.prompt.", ".content"), !prompts.isEmpty {
             for (index, content) in prompts {
                 let role = a["gen_ai.prompt.\(index).role"]?.text ?? "user"
                 MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
             }
-        } else if case let messages = a.indexed("llm.input_messages.", ".message.content"), !messages.isEmpty {
+        } else if case let messages = a.indexed(.llmInputMessages, "llm.input_messages.", ".message.content"), !messages.isEmpty {
             for (index, content) in messages {
                 let role = a["llm.input_messages.\(index).message.role"]?.text ?? "user"
                 MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
@@ -211,9 +210,9 @@ struct LLMCallExtractor: Sendable {
 
         if let messages = a["gen_ai.output.messages"] {
             MessageContent.feed(messages, as: .output, into: &digest)
-        } else if case let completions = a.indexed("gen_ai.completion.", ".content"), !completions.isEmpty {
+        } else if case let completions = a.indexed(.genAICompletion, "gen_ai.completion.", ".content"), !completions.isEmpty {
             for (_, content) in completions { MessageContent.feed(content, as: .output, into: &digest) }
-        } else if case let messages = a.indexed("llm.output_messages.", ".message.content"), !messages.isEmpty {
+        } else if case let messages = a.indexed(.llmOutputMessages, "llm.output_messages.", ".message.content"), !messages.isEmpty {
             for (_, content) in messages { MessageContent.feed(content, as: .output, into: &digest) }
         } else if let completion = a.first("ai.response.text", "gen_ai.completion", "output.value")?.value {
             MessageContent.feed(completion, as: .output, into: &digest)

@@ -21,7 +21,7 @@ public struct CallSummary: Sendable, Equatable {
 
     public var tokens: Int { inputTokens + outputTokens }
 
-    init(_ call: LLMCall, cost: Double?, co2Grams: Double) {
+    init(_ call: borrowing LLMCall, cost: Double?, co2Grams: Double) {
         principal = call.principal.id
         team = call.team ?? ""
         model = call.model ?? ""

@@ -125,6 +125,19 @@ import Testing
         #expect(decision.labels.isEmpty, "an outcome consumes the output: \(decision)")
     }
 
+    /// Outcomes posted through the API and calls seen on the wire meet on
+    /// these keys, so they must stay the hash of "kind␟id".
+    @Test func outcomeLinkKeysHashTheKindAndTheID() {
+        for id in ["", "resp_1", "chatcmpl-AbCdEf0123456789xyz", "conv-ü-42"] {
+            #expect(OutcomeIndex.Link.response(id).key == StableHash.of("response\u{1F}" + id))
+            #expect(OutcomeIndex.Link.conversation(id).key == StableHash.of("conversation\u{1F}" + id))
+        }
+        #expect(OutcomeIndex.Link.response("a").key != OutcomeIndex.Link.conversation("a").key)
+        var reference: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a, written out
+        for byte in Array("response\u{1F}x\u{1F}".utf8) { reference = (reference ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        #expect(OutcomeIndex.Link.response("x").key == reference)
+    }
+
     @Test func aGrowingConversationCountsAsGenuine() {
         let engine = DetectionEngine()
         var f = CallFactory()
