@@ -115,4 +115,9 @@ public struct SpliceTarget: Hashable, Sendable {
 public struct ParentFrames: Sendable {
     public var resource: LengthFrame
     public var scope: LengthFrame
+
+    public init(resource: LengthFrame, scope: LengthFrame) {
+        self.resource = resource
+        self.scope = scope
+    }
 }

@@ -45,4 +45,76 @@ import Testing
             #expect(!attributes.hasKey("ai.model.provider"))
         }
     }
+
+    /// The first-byte dispatch must agree with plain prefix checks on every key.
+    @Test func keyFamiliesAgreeWithPlainPrefixChecks() {
+        let families: [(String, KeyFamilies)] = [
+            ("gen_ai.", .genAI), ("gen_ai.prompt.", .genAIPrompt), ("gen_ai.completion.", .genAICompletion),
+            ("gen_ai.usage.", .genAIUsage), ("llm.", .llm), ("llm.token_count.", .llmTokenCount),
+            ("llm.input_messages.", .llmInputMessages), ("llm.output_messages.", .llmOutputMessages),
+            ("llm.usage.", .llmUsage), ("ai.", .vercelAI), ("openinference.", .openInference),
+            ("traceloop.", .traceloop), ("langsmith.", .langSmith),
+        ]
+        let keys = ["gen_ai.usage.input_tokens", "gen_ai.prompt.0.content", "gen_ai.completion.1.role", "gen_ai.system",
+                    "gen_ai.", "gen_ai", "gen_aiX.usage", "llm.token_count.prompt", "llm.input_messages.0.message.content",
+                    "llm.output_messages.2.message.role", "llm.usage.total_tokens", "llm.model_name", "llm", "langsmith.metadata.user_id",
+                    "ai.model.id", "ai", "aix.model", "openinference.span.kind", "traceloop.entity.input", "user.id", "", "t", "l",
+                    "input.value", "gen_ai.usage.", "llm.token_count."]
+        for key in keys {
+            var expected: KeyFamilies = []
+            for (prefix, family) in families where key.hasPrefix(prefix) { expected.insert(family) }
+            let bytes = Array(key.utf8)
+            let found = bytes.withUnsafeBytes { KeyFamilies.of(WireString(bytes: $0, range: 0..<$0.count)) }
+            #expect(found == expected, "\(key)")
+        }
+    }
+
+    /// `read` reuses its storage: what one span had must not leak into the next.
+    @Test func readingASpanReplacesEverythingTheLastOneLeft() {
+        var first = SpanModel()
+        first.attributes = [
+            KeyValueModel(key: "gen_ai.prompt.0.content", value: .string("hello")),
+            KeyValueModel(key: "gen_ai.usage.input_tokens", value: .int(12)),
+            KeyValueModel(key: "traceloop.entity.input", value: .string("{}")),
+        ]
+        first.events = [EventModel(name: "gen_ai.content.prompt", attributes: [KeyValueModel(key: "gen_ai.prompt", value: .string("x"))])]
+        var second = SpanModel()
+        second.attributes = [
+            KeyValueModel(key: "llm.token_count.prompt", value: .int(7)),
+            KeyValueModel(key: "user.id", value: .string("ana")),
+        ]
+        second.events = [EventModel(name: "exception")]
+
+        var attributes = GenAIAttributes()
+        let firstBytes = Self.encode(first)
+        firstBytes.withUnsafeBytes { raw in
+            attributes.read(Self.span(raw), in: raw)
+            #expect(attributes.has(.genAIPrompt) && attributes.has(.traceloop) && attributes.has(.genAIUsage))
+            #expect(attributes.carriesContent)
+            // Two content attributes and the content event, in field order.
+            #expect(attributes.contentFields.count == 3)
+            #expect(attributes["gen_ai.usage.input_tokens"] == .int(12))
+        }
+        let secondBytes = Self.encode(second)
+        secondBytes.withUnsafeBytes { raw in
+            attributes.read(Self.span(raw), in: raw)
+            #expect(attributes.families == [.llm, .llmTokenCount])
+            #expect(!attributes.carriesContent)
+            #expect(attributes.contentFields.isEmpty)
+            #expect(attributes["gen_ai.usage.input_tokens"] == nil)
+            #expect(attributes["llm.token_count.prompt"] == .int(7))
+            #expect(attributes["user.id"] == .string("ana"))
+        }
+    }
+
+    private static func encode(_ span: SpanModel) -> [UInt8] {
+        var writer = ProtoWriter()
+        span.encode(&writer, unknown: UnknownFields(enabled: false))
+        return writer.bytes
+    }
+
+    private static func span(_ raw: UnsafeRawBufferPointer) -> SpanView {
+        let frame = LengthFrame(prefixStart: 0, payload: 0..<raw.count)
+        return SpanView(bytes: raw, frame: frame, context: ParentFrames(resource: frame, scope: frame))
+    }
 }
