@@ -106,4 +106,39 @@ extension RepeatedMessages where Element == KeyValueView {
         for pair in self where pair.key.equals(key) { return pair.value }
         return nil
     }
+
+    /// Whether any pair's key satisfies `predicate`, reading keys only: the
+    /// question every pass-through span is asked about each of its keys.
+    /// Gives the same answer as iterating the views.
+    @inlinable
+    public func containsKey(where predicate: (WireString) -> Bool) -> Bool {
+        var cursor = ProtoCursor(bytes: bytes, range: range)
+        while let field = try? cursor.next() {
+            guard field.number == fieldNumber, field.wireType == .lengthDelimited else { continue }
+            let key = KeyValueView.leadingKey(bytes, field.payload)
+                ?? KeyValueView(bytes: bytes, frame: field.frame, context: ()).key
+            if predicate(key) { return true }
+        }
+        return false
+    }
+}
+
+extension KeyValueView {
+    /// The key of a pair laid out as every encoder writes it (the key with a
+    /// one-byte length first, then at most one field that is not a key), read
+    /// without decoding the value; nil for any other layout, where only the
+    /// full view knows which key wins.
+    @inlinable
+    static func leadingKey(_ bytes: UnsafeRawBufferPointer, _ payload: Range<Int>) -> WireString? {
+        let start = payload.lowerBound
+        guard payload.count >= 2, bytes[start] == 0x0A else { return nil }  // field 1, length-delimited
+        let length = Int(bytes[start + 1])
+        guard length < 0x80, start + 2 + length <= payload.upperBound else { return nil }
+        let keyEnd = start + 2 + length
+        if keyEnd < payload.upperBound {
+            var rest = ProtoCursor(bytes: bytes, range: keyEnd..<payload.upperBound)
+            guard let value = try? rest.next(), value.number != 1, rest.isAtEnd else { return nil }
+        }
+        return WireString(bytes: bytes, range: (start + 2)..<keyEnd)
+    }
 }

@@ -84,9 +84,33 @@ public struct WireString: CustomStringConvertible {
 }
 
 extension WireString {
-    /// Reached only once lengths match, so the call is off the common path.
-    @usableFromInline
+    /// Reached only once lengths match. Keys and prefixes are short: up to
+    /// 16 bytes are compared as two overlapping words (a call to `memcmp`
+    /// costs more than the comparison), longer ones after their first word.
+    @inlinable
     static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+        switch count {
+        case 0:
+            return true
+        case 1...3:
+            for i in 0..<count where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
+                return false
+            }
+            return true
+        case 4...7:
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        case 8...16:
+            return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        default:
+            guard a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self) else { return false }
+            return longBytesEqual(a, b, count)
+        }
+    }
+
+    @usableFromInline
+    static func longBytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
         memcmp(a, b, count) == 0
     }
 }

@@ -23,6 +23,11 @@ public enum DetectionLabel: String, Sendable, CaseIterable, Codable, Comparable 
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.ordinal < b.ordinal }
+
+    // By case, not by raw value: the `RawRepresentable` defaults hash and
+    // compare the string, on every settings lookup of every call.
+    public static func == (a: Self, b: Self) -> Bool { a.ordinal == b.ordinal }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 }
 
 /// What one detector saw in one call: how strongly it points at
@@ -42,4 +47,16 @@ public struct Finding: Sendable, Equatable {
 /// `tokenaudit.verdict`.
 public enum Verdict: String, Sendable, CaseIterable, Codable {
     case genuine, suspect, performative
+
+    // By case, not by raw value (see `DetectionLabel`).
+    public static func == (a: Self, b: Self) -> Bool { a.ordinal == b.ordinal }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+
+    private var ordinal: Int {
+        switch self {
+        case .genuine: 0
+        case .suspect: 1
+        case .performative: 2
+        }
+    }
 }

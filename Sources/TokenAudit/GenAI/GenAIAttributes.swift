@@ -27,18 +27,25 @@ struct GenAIAttributes {
     private(set) var contentFields: [Range<Int>] = []
     private var contentEvents = false
 
-    /// Prefixes that mark a span as possibly GenAI (one of them must be present).
-    static let markers: [StaticString] = ["gen_ai.", "llm.", "ai.", "openinference."]
-
     /// True when any key starts with a GenAI marker or `traceloop.` (whose
     /// workflow spans carry inputs and outputs): the spans redaction looks
     /// into. Allocation-free.
     static func mayCarryContent(_ attributes: RepeatedMessages<KeyValueView>) -> Bool {
-        for pair in attributes {
-            for marker in markers where pair.key.hasPrefix(marker) { return true }
-            if pair.key.hasPrefix("traceloop.") { return true }
+        attributes.containsKey(where: isMarked)
+    }
+
+    /// A GenAI marker or `traceloop.`; the first byte rules out most keys
+    /// (every span pays this for each of its keys).
+    @inline(__always)
+    private static func isMarked(_ key: WireString) -> Bool {
+        switch key.rawBytes.first {
+        case UInt8(ascii: "g"): key.hasPrefix("gen_ai.")
+        case UInt8(ascii: "l"): key.hasPrefix("llm.")
+        case UInt8(ascii: "a"): key.hasPrefix("ai.")
+        case UInt8(ascii: "o"): key.hasPrefix("openinference.")
+        case UInt8(ascii: "t"): key.hasPrefix("traceloop.")
+        default: false
         }
-        return false
     }
 
     init() {}

@@ -1,0 +1,66 @@
+import OTLPWire
+import TestSupport
+import Testing
+
+/// `containsKey(where:)` reads keys without building views; on any layout,
+/// adversarial ones included, it must see exactly the keys the views see.
+@Suite struct KeyScanTests {
+    @Test func theKeyScanSeesWhatTheViewsSee() {
+        var random = SeededRandom(seed: 29)
+        for _ in 0..<3000 {
+            var writer = ProtoWriter()
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                writer.message(9) { pair in Self.writePair(&pair, using: &random) }
+                if Bool.random(using: &random) { writer.varintField(10, 3) }  // a span field between pairs
+            }
+            let bytes = writer.bytes
+            bytes.withUnsafeBytes { raw in
+                let attributes = RepeatedMessages<KeyValueView>(bytes: raw, range: 0..<raw.count, fieldNumber: 9, context: ())
+                let viewed = attributes.map { Array($0.key.rawBytes) }
+                var scanned: [[UInt8]] = []
+                let found = attributes.containsKey { key in
+                    scanned.append(Array(key.rawBytes))
+                    return false
+                }
+                #expect(!found)
+                #expect(scanned == viewed)
+                // And it stops at the first key that satisfies the predicate.
+                if let target = viewed.last {
+                    var visited = 0
+                    #expect(attributes.containsKey { key in visited += 1; return Array(key.rawBytes) == target })
+                    #expect(visited == (viewed.firstIndex(of: target) ?? -1) + 1)
+                }
+            }
+        }
+    }
+
+    /// One `KeyValue` in one of the layouts encoders write, or one they do not.
+    static func writePair(_ pair: inout ProtoWriter, using random: inout SeededRandom) {
+        func key() -> [UInt8] {
+            let length = [0, 1, 7, 20, 127, 128, 300].randomElement(using: &random) ?? 7
+            return (0..<length).map { _ in UInt8.random(in: 0x61...0x7A, using: &random) }
+        }
+        func value(_ pair: inout ProtoWriter) {
+            let length = [0, 5, 126, 127, 128, 600].randomElement(using: &random) ?? 5
+            pair.message(2) { $0.bytesField(1, [UInt8](repeating: 0x78, count: length)) }
+        }
+        switch Int.random(in: 0..<7, using: &random) {
+        case 0, 1, 2:  // key, value: what every encoder writes
+            pair.bytesField(1, key())
+            value(&pair)
+        case 3:  // key only
+            pair.bytesField(1, key())
+        case 4:  // value first
+            value(&pair)
+            pair.bytesField(1, key())
+        case 5:  // two keys: the last one wins
+            pair.bytesField(1, key())
+            value(&pair)
+            pair.bytesField(1, key())
+        default:  // an unknown field after the value, or no key at all
+            if Bool.random(using: &random) { pair.bytesField(1, key()) }
+            value(&pair)
+            pair.varintField(3, 1)
+        }
+    }
+}
