@@ -30,6 +30,11 @@ enum EndToEnd {
         /// time goes: memory queues instead of durable ones, then also no
         /// processor (receive, validate, queue, forward).
         var breakdown: [Run] = []
+        /// The default daemon and the null sink on a realistic mix (5% of
+        /// spans are LLM calls), and their ratio.
+        var mixedNullSink: Run?
+        var mixedDaemon: Run?
+        var mixedRatio: Double?
     }
 
     /// A daemon variant: what it runs, forwarding to the sink on `sinkPort`.
@@ -68,7 +73,8 @@ enum EndToEnd {
         }
     }
 
-    static func measure(payload: [UInt8], spans: Int, connections: Int = 4, seconds: Double = 5) async throws -> Result {
+    static func measure(payload: [UInt8], spans: Int, mixed: (bytes: [UInt8], spans: Int)? = nil,
+                        connections: Int = 4, seconds: Double = 5) async throws -> Result {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let sinkPort = BoundAddress()
@@ -97,10 +103,22 @@ enum EndToEnd {
                 if daemonRun == nil { daemonRun = measured } else { breakdown.append(measured) }
             }
             let daemon = try require(daemonRun)
+            var result = Result(nullSink: nullRun, daemon: daemon, ratio: daemon.spansPerSecond / nullRun.spansPerSecond,
+                                peakResidentMiB: 0, breakdown: breakdown)
+            if let mixed {
+                let sinkRun = try await load("null sink, 5% LLM spans", url: "http://127.0.0.1:\(port)/v1/traces", payload: mixed.bytes,
+                                             spans: mixed.spans, connections: connections, seconds: seconds)
+                let variant = try config(sinkPort: port, folder: folder + "/mixed", durable: true, processor: true)
+                let daemonRun = try await run("tokenaudit → null sink, 5% LLM spans", config: variant, payload: mixed.bytes,
+                                              spans: mixed.spans, connections: connections, seconds: seconds, logger: logger)
+                result.mixedNullSink = sinkRun
+                result.mixedDaemon = daemonRun
+                result.mixedRatio = daemonRun.spansPerSecond / sinkRun.spansPerSecond
+            }
             await sinkGroup.triggerGracefulShutdown()
             try await group.waitForAll()
-            return Result(nullSink: nullRun, daemon: daemon, ratio: daemon.spansPerSecond / nullRun.spansPerSecond,
-                          peakResidentMiB: PrincipalMemory.residentMiB(.peakResident), breakdown: breakdown)
+            result.peakResidentMiB = PrincipalMemory.residentMiB(.peakResident)
+            return result
         }
     }
 

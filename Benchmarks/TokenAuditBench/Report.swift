@@ -89,6 +89,15 @@ enum Report {
             }
             md += String(format: "\nRatio (tokenaudit / null sink): **%.2f**. Peak RSS of the bench process (both servers and the clients): %.0f MiB.\n",
                          e.ratio, e.peakResidentMiB)
+            if let sink = e.mixedNullSink, let daemon = e.mixedDaemon, let ratio = e.mixedRatio {
+                md += "\nThe same with 5% of spans LLM calls (the reference payload's other spans pass through):\n\n"
+                md += "| target | spans/s | p50 | p99 | requests |\n|---|---:|---:|---:|---:|\n"
+                for run in [sink, daemon] {
+                    md += String(format: "| %@ | %.0f | %.1f ms | %.1f ms | %d |\n", run.target as NSString, run.spansPerSecond,
+                                 run.p50Milliseconds, run.p99Milliseconds, run.requests)
+                }
+                md += String(format: "\nRatio at 5%% LLM: **%.2f**.\n", ratio)
+            }
         }
         try md.write(toFile: "\(folder)/latest.md", atomically: true, encoding: .utf8)
     }

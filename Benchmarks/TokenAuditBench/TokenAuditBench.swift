@@ -106,12 +106,16 @@ struct TokenAuditBench {
         if only == nil || only == "e2e" {
             print("\nend to end: 4 connections posting the reference payload, 5 s per target …")
             let reference = Payloads.reference(name: "reference")
-            let measured = try await EndToEnd.measure(payload: reference.bytes, spans: reference.spans, seconds: quick ? 1 : 5)
-            for run in [measured.nullSink, measured.daemon] + measured.breakdown {
+            let mixed = Payloads.reference(llmShare: 0.05, name: "mixed")
+            let measured = try await EndToEnd.measure(payload: reference.bytes, spans: reference.spans, mixed: (mixed.bytes, mixed.spans),
+                                                      seconds: quick ? 1 : 5)
+            let mixedRuns = [measured.mixedNullSink, measured.mixedDaemon].compactMap { $0 }
+            for run in [measured.nullSink, measured.daemon] + measured.breakdown + mixedRuns {
                 print(String(format: "  %@: %.0f spans/s, p50 %.1f ms, p99 %.1f ms (%d requests)", run.target as NSString,
                              run.spansPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.requests))
             }
-            print(String(format: "  ratio %.2f, peak RSS of the bench process %.0f MiB", measured.ratio, measured.peakResidentMiB))
+            print(String(format: "  ratio %.2f (all LLM), %.2f (5%% LLM); peak RSS of the bench process %.0f MiB",
+                         measured.ratio, measured.mixedRatio ?? 0, measured.peakResidentMiB))
             endToEnd = measured
         }
         try Report.write(results, memory: memory, scaling: scaling, endToEnd: endToEnd, to: output, root: root)
