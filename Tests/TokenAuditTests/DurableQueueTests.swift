@@ -45,6 +45,33 @@ import Testing
         #expect(queue.count == 0 && queue.bytes == 0 && queue.oldestAcceptedAt == nil)
     }
 
+    /// The write-ahead log is checkpointed by the store's second connection
+    /// once enough was written, not inside a commit, and what is stored
+    /// reads back the same afterwards, also through a fresh connection.
+    @Test func checkpointsRunOffTheWritePathAndLoseNothing() async throws {
+        let path = "\(TestFiles.temporaryDirectory())/checkpoint.sqlite"
+        let store = try DurableStore(path: path, durability: .normal)
+        let size = 256 << 10
+        var kept: [Int64: Int] = [:]
+        // 48 batches of 256 KiB (12 MiB, three checkpoint intervals), most removed
+        // soon after, as a flowing queue does; every fourth one is kept.
+        for index in 0..<48 {
+            let id = try store.append(batch(size + index, items: index), to: "pipeline/logs")
+            if index % 4 == 0 { kept[id] = index } else { try store.remove(id) }
+        }
+        #expect(store.checkpointer.completedCheckpoints <= 3, "at most one per interval written")
+        #expect(try await eventually { store.checkpointer.completedCheckpoints >= 1 }, "a checkpoint ran")
+        for reader in [store, try DurableStore(path: path, durability: .normal)] {
+            for (id, index) in kept {
+                let stored = try #require(try reader.batch(id))
+                #expect(stored.itemCount == index)
+                #expect(stored.request.readableBytes == size + index)
+                #expect(stored.request.readableBytesView.allSatisfy { $0 == UInt8((size + index) % 251) })
+            }
+            #expect(try reader.usage(of: "pipeline/logs").count == kept.count)
+        }
+    }
+
     @Test func whatWasNotCompletedIsHandedOutAgainAfterARestartInOrder() async throws {
         let path = "\(TestFiles.temporaryDirectory())/queue.sqlite"
         do {

@@ -20,6 +20,9 @@ public final class DurableStore: Sendable {
 
     let path: String
     private let database: DatabaseQueue
+    let checkpointer: WALCheckpointer
+    /// WAL pages (4 KiB) after which a commit checkpoints by itself: 256 MiB.
+    static let fallbackCheckpointPages = 65_536
 
     init(path: String, durability: Durability) throws {
         self.path = path
@@ -28,6 +31,9 @@ public final class DurableStore: Sendable {
         configuration.prepareDatabase { db in
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue.uppercased())")
+            // Checkpoints are the checkpointer's job; this one, inside a
+            // commit, is only the bound on the log should those fall behind.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.fallbackCheckpointPages)")
         }
         database = try DatabaseQueue(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
@@ -43,6 +49,7 @@ public final class DurableStore: Sendable {
             try db.create(index: "batch_by_queue", on: "batch", columns: ["queue", "id"])
         }
         try migrator.migrate(database)
+        checkpointer = try WALCheckpointer(path: path)
     }
 
     /// Stores `batch` at the end of `queue`; returns its id. `committed`
@@ -52,7 +59,7 @@ public final class DurableStore: Sendable {
     @discardableResult
     func append(_ batch: TelemetryBatch, to queue: String, committed: (Int64) -> Void = { _ in }) throws -> Int64 {
         let body = Data(batch.request.readableBytesView)
-        return try database.writeWithoutTransaction { db in
+        let id = try database.writeWithoutTransaction { db in
             var id: Int64 = 0
             try db.inTransaction {
                 try db.execute(
@@ -64,6 +71,8 @@ public final class DurableStore: Sendable {
             committed(id)
             return id
         }
+        checkpointer.noteWritten(bytes: body.count)
+        return id
     }
 
     /// The id of the first batch of `queue` after `id` (read from the index alone).
