@@ -135,6 +135,11 @@ extension KeyValueView {
         let length = Int(bytes[start + 1])
         guard length < 0x80, start + 2 + length <= payload.upperBound else { return nil }
         let keyEnd = start + 2 + length
+        // The common case in two byte reads: a value (field 2) with a one-byte length that ends the pair.
+        if payload.upperBound - keyEnd >= 2, bytes[keyEnd] == 0x12, bytes[keyEnd + 1] < 0x80,
+           keyEnd + 2 + Int(bytes[keyEnd + 1]) == payload.upperBound {
+            return WireString(bytes: bytes, range: (start + 2)..<keyEnd)
+        }
         if keyEnd < payload.upperBound {
             var rest = ProtoCursor(bytes: bytes, range: keyEnd..<payload.upperBound)
             guard let value = try? rest.next(), value.number != 1, rest.isAtEnd else { return nil }

@@ -48,12 +48,18 @@ final class GenAIStage: Sendable {
             // Spans arrive grouped by resource: its identity is read once per group.
             var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
             request.forEachSpan { resourceSpans, _, span in
+                // Every span but a leaf model call is trace evidence (a tool
+                // run, a write, the next step), noted here, off the ordered path.
+                var leafCall = false
+                defer {
+                    if !leafCall {
+                        if extracted.evidence.isEmpty { extracted.evidence.reserveCapacity(batch.itemCount) }
+                        extracted.evidence.append(SpanEvidence(span))
+                    }
+                }
                 // One scan of the keys decides for both redaction and
                 // extraction: most spans carry no GenAI key and cost only this.
-                guard GenAIAttributes.mayCarryContent(span.attributes) else {
-                    extracted.otherSpans += 1
-                    return
-                }
+                guard GenAIAttributes.mayCarryContent(span.attributes) else { return }
                 attributes.read(span, in: raw)
                 if redactContent, !attributes.contentFields.isEmpty {
                     let target = span.spliceTarget
@@ -65,10 +71,7 @@ final class GenAIStage: Sendable {
                 if identity?.group != group {
                     identity = (group, extractor.principals.identity(of: resourceSpans.resource))
                 }
-                guard let call = extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none) else {
-                    extracted.otherSpans += 1
-                    return
-                }
+                guard let call = extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none) else { return }
                 let cost = call.isAggregate ? nil : price(of: call.model)?.cost(of: call.usage)
                 let co2 = emissions.grams(for: call.usage)
                 stats.record(call, priced: cost != nil, co2Grams: co2)
@@ -88,10 +91,8 @@ final class GenAIStage: Sendable {
                     if let output = call.usage.output { w.attribute(field, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
                     if let cost { w.attribute(field, key: "tokenaudit.cost.usd", value: .double(cost)) }
                 }
-                guard leaf else {
-                    extracted.otherSpans += 1  // tools and agent spans are trace evidence too
-                    return
-                }
+                guard leaf else { return }  // tools and agent spans are trace evidence
+                leafCall = true
                 extracted.calls.append((target, ObservableCall(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
             }
         }
@@ -110,9 +111,9 @@ final class GenAIStage: Sendable {
         for index in extracted.calls.indices {
             observed.pending.append((extracted.calls[index].0, detection.observe(extracted.calls[index].1)))
         }
-        if extracted.otherSpans > 0, detection.isAssembling {
+        if !extracted.evidence.isEmpty, detection.isAssembling {
             extracted.batch.request.withUnsafeReadableBytes { raw in
-                TraceEvidenceReader.record(ExportTraceRequestView(bytes: raw), into: detection, skipping: observed.pending.map(\.1.span))
+                TraceEvidenceReader.record(extracted.evidence, in: raw, into: detection)
             }
         }
         return observed
@@ -193,8 +194,8 @@ struct ExtractedRequest: Sendable {
     var batch: TelemetryBatch
     var writer = SpliceWriter()
     var calls: [(SpliceTarget, ObservableCall)] = []
-    /// Spans that are not leaf model calls (trace evidence).
-    var otherSpans = 0
+    /// Spans that are not leaf model calls.
+    var evidence: [SpanEvidence] = []
 }
 
 /// A traces request between `GenAIStage.observe` and `release`: the
