@@ -1,5 +1,6 @@
 /// One `Span`, its singular fields located in a single pass over its own
-/// bytes; attributes, events and links are walked only when asked for.
+/// bytes; attributes, events and links are walked only when asked for, and
+/// then only from the first to the last field of each.
 public struct SpanView: WireMessageView {
     public let frame: LengthFrame
     public let parents: ParentFrames
@@ -34,9 +35,20 @@ public struct SpanView: WireMessageView {
         var start: UInt64 = 0, end: UInt64 = 0
         var droppedAttributes: UInt32 = 0, droppedEvents: UInt32 = 0, droppedLinks: UInt32 = 0
         var status: StatusView?
+        // Where the repeated fields lie (first to last of each), so walking
+        // them later skips the rest of the span: every pass-through span
+        // has its attribute keys scanned.
+        let empty = frame.payload.lowerBound..<frame.payload.lowerBound
+        var attributeFields = empty, eventFields = empty, linkFields = empty
+        func cover(_ range: inout Range<Int>, _ extent: Range<Int>) {
+            range = range.isEmpty ? extent : range.lowerBound..<extent.upperBound
+        }
         var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
         while let field = cursor.nextField() {
             switch (field.number, field.wireType) {
+            case (9, .lengthDelimited): cover(&attributeFields, field.extent)
+            case (11, .lengthDelimited): cover(&eventFields, field.extent)
+            case (13, .lengthDelimited): cover(&linkFields, field.extent)
             case (1, .lengthDelimited): traceID = WireString(bytes: bytes, range: field.payload)
             case (2, .lengthDelimited): spanID = WireString(bytes: bytes, range: field.payload)
             case (3, .lengthDelimited): traceState = WireString(bytes: bytes, range: field.payload)
@@ -66,9 +78,9 @@ public struct SpanView: WireMessageView {
         self.droppedEventsCount = droppedEvents
         self.droppedLinksCount = droppedLinks
         self.status = status
-        attributes = RepeatedMessages(bytes: bytes, range: frame.payload, fieldNumber: 9)
-        events = RepeatedMessages(bytes: bytes, range: frame.payload, fieldNumber: 11)
-        links = RepeatedMessages(bytes: bytes, range: frame.payload, fieldNumber: 13)
+        attributes = RepeatedMessages(bytes: bytes, range: attributeFields, fieldNumber: 9)
+        events = RepeatedMessages(bytes: bytes, range: eventFields, fieldNumber: 11)
+        links = RepeatedMessages(bytes: bytes, range: linkFields, fieldNumber: 13)
     }
 
     /// Where to splice new attributes into this span.

@@ -68,7 +68,10 @@ struct GenAIAttributes {
         signature = KeySignature()
         families = []
         contentEvents = false
-        var cursor = ProtoCursor(bytes: raw, range: span.frame.payload)
+        // Only the stretch holding attributes and events (SpanView found it).
+        let a = span.attributes.range, e = span.events.range
+        let fields = a.isEmpty ? e : e.isEmpty ? a : min(a.lowerBound, e.lowerBound)..<max(a.upperBound, e.upperBound)
+        var cursor = ProtoCursor(bytes: raw, range: fields)
         while let field = try? cursor.next() {
             guard field.wireType == .lengthDelimited else { continue }
             switch field.number {
