@@ -14,6 +14,11 @@ public struct ProtoWriter: Sendable {
 
     public var count: Int { bytes.count }
 
+    /// Room for `additional` more bytes.
+    public mutating func reserveCapacity(_ additional: Int) {
+        bytes.reserveCapacity(bytes.count + additional)
+    }
+
     public mutating func varint(_ value: UInt64) {
         guard value >= 0x80 else {
             bytes.append(UInt8(truncatingIfNeeded: value))

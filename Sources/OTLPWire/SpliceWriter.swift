@@ -30,6 +30,14 @@ public struct SpliceWriter: Sendable {
 
     public var isEmpty: Bool { insertions.isEmpty }
 
+    /// Makes room for about `bytes` more encoded bytes in `insertions` more
+    /// appends, so a writer that knows what is coming grows once instead of
+    /// doubling its way there (each doubling copies what was written).
+    public mutating func reserveCapacity(bytes: Int, insertions count: Int) {
+        additions.reserveCapacity(bytes)
+        insertions.reserveCapacity(insertions.count + count)
+    }
+
     /// Appends the fields that `write` encodes to the end of `target`'s record.
     /// Several calls for the same record append in call order.
     public mutating func append(to target: SpliceTarget, _ write: (inout ProtoWriter) -> Void) {
