@@ -99,4 +99,8 @@ enum WireIDKey {
     static func of(_ bytes: [UInt8]) -> UInt64 {
         bytes.withUnsafeBytes { of($0) }
     }
+
+    static func of(_ id: WireID) -> UInt64 {
+        id.withUnsafeBytes { of($0) }
+    }
 }

@@ -8,8 +8,8 @@ import Synchronization
 /// in number; the oldest are dropped first.
 final class ContentIndex: Sendable {
     struct Key: Hashable, Sendable {
-        var traceID: [UInt8]
-        var spanID: [UInt8]
+        var traceID: WireID
+        var spanID: WireID
     }
 
     private struct State {

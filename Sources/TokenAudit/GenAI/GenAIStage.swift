@@ -174,11 +174,11 @@ final class GenAIStage: Sendable {
                     if let input = record.attributes["gen_ai.input.messages"] { MessageContent.feed(AttributeScalar(input), as: .input, into: &digest) }
                     if let output = record.attributes["gen_ai.output.messages"] { MessageContent.feed(AttributeScalar(output), as: .output, into: &digest) }
                     if let system = record.attributes["gen_ai.system_instructions"] { MessageContent.feed(AttributeScalar(system), as: .system, into: &digest) }
-                    contentIndex.add(digest, for: ContentIndex.Key(traceID: record.traceID.array, spanID: record.spanID.array))
+                    contentIndex.add(digest, for: ContentIndex.Key(traceID: WireID(record.traceID.rawBytes), spanID: WireID(record.spanID.rawBytes)))
                     return
                 }
                 if let body = record.body { MessageContent.feed(AttributeScalar(body), as: role, into: &digest) }
-                contentIndex.add(digest, for: ContentIndex.Key(traceID: record.traceID.array, spanID: record.spanID.array))
+                contentIndex.add(digest, for: ContentIndex.Key(traceID: WireID(record.traceID.rawBytes), spanID: WireID(record.spanID.rawBytes)))
             }
         }
         guard !writer.isEmpty else { return batch }

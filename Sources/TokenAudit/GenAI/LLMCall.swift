@@ -5,9 +5,9 @@
 /// cache-creation tokens are PART of `input`, reasoning tokens PART of
 /// `output`; none of them is added on top.
 public struct LLMCall: Sendable, Equatable {
-    public var traceID: [UInt8]
-    public var spanID: [UInt8]
-    public var parentSpanID: [UInt8]
+    public var traceID: WireID
+    public var spanID: WireID
+    public var parentSpanID: WireID
     public var startTimeUnixNano: UInt64
     public var endTimeUnixNano: UInt64
 

@@ -21,8 +21,8 @@ struct LLMCallExtractor: Sendable {
         let requestModel = attributes.string("gen_ai.request.model", "ai.model.id", "llm.request.model") ?? parameters["model"]
         let responseModel = attributes.string("gen_ai.response.model", "ai.response.model", "llm.model_name", "llm.response.model")
 
-        let traceID = span.traceID.array
-        let spanID = span.spanID.array
+        let traceID = WireID(span.traceID.rawBytes)
+        let spanID = WireID(span.spanID.rawBytes)
         var digest = attributes.carriesContent ? Self.content(attributes, dialect: dialect, events: span.events) : PromptDigest()
         if !digest.hasPrompt, !contentIndex.isEmpty, let fromLogs = contentIndex.take(ContentIndex.Key(traceID: traceID, spanID: spanID)) {
             digest.merge(fromLogs)
@@ -36,7 +36,7 @@ struct LLMCallExtractor: Sendable {
         if errorType == nil, span.status?.code == 2 { errorType = "error" }
 
         return LLMCall(
-            traceID: traceID, spanID: spanID, parentSpanID: span.parentSpanID.array,
+            traceID: traceID, spanID: spanID, parentSpanID: WireID(span.parentSpanID.rawBytes),
             startTimeUnixNano: span.startTimeUnixNano, endTimeUnixNano: span.endTimeUnixNano,
             dialect: dialect, operation: operation, isAggregate: isAggregate,
             provider: provider, requestModel: requestModel, responseModel: responseModel,

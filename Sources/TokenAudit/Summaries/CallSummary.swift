@@ -11,7 +11,7 @@ public struct CallSummary: Sendable, Equatable {
     public var hour: Int64
     /// The trace id's bytes (shared with the call, not copied); rendered as
     /// hex only when it becomes a finding's example.
-    public var traceID: [UInt8]
+    public var traceID: WireID
     public var inputTokens: Int
     public var outputTokens: Int
     public var cacheReadTokens: Int

@@ -20,8 +20,8 @@ struct CallFactory {
         next &+= 1
         let start = origin + UInt64(seconds * 1e9)
         return LLMCall(
-            traceID: trace ?? [UInt8](repeating: next, count: 15) + [UInt8(truncatingIfNeeded: Int(seconds))],
-            spanID: [UInt8](repeating: next, count: 7) + [UInt8(truncatingIfNeeded: Int(seconds) >> 8)],
+            traceID: WireID(trace ?? [UInt8](repeating: next, count: 15) + [UInt8(truncatingIfNeeded: Int(seconds))]),
+            spanID: WireID([UInt8](repeating: next, count: 7) + [UInt8(truncatingIfNeeded: Int(seconds) >> 8)]),
             parentSpanID: [], startTimeUnixNano: start, endTimeUnixNano: start + UInt64(duration * 1e9),
             dialect: .semconv, operation: .chat, isAggregate: false, provider: "openai",
             requestModel: "gpt-4o", responseModel: nil,

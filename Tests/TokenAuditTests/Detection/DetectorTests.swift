@@ -119,7 +119,7 @@ import Testing
         let engine = DetectionEngine(outcomes: outcomes)
         var f = CallFactory()
         let call = f.call(at: 0, prompt: 1, output: 16_000, maxTokens: 16_384, finish: ["length"], trace: [UInt8](repeating: 0xEE, count: 16))
-        outcomes.record(.init(kind: "pr_merged", timeUnixNano: 0), for: .trace(call.traceID))
+        outcomes.record(.init(kind: "pr_merged", timeUnixNano: 0), for: .trace(Array(call.traceID)))
         let decision = engine.judge(call)
         #expect(decision.verdict == .genuine)
         #expect(decision.labels.isEmpty, "an outcome consumes the output: \(decision)")
