@@ -17,6 +17,11 @@ import Testing
             bytes.withUnsafeBytes { raw in
                 let attributes = RepeatedMessages<KeyValueView>(bytes: raw, range: 0..<raw.count, fieldNumber: 9, context: ())
                 let viewed = attributes.map { Array($0.key.rawBytes) }
+                // The views against a plain decoding of each pair: the last
+                // key and the last value on the wire win, on any layout.
+                let expected = Self.referencePairs(raw)
+                #expect(viewed == expected.map(\.key))
+                #expect(attributes.map { $0.value?.stringValue.map { Array($0.rawBytes) } } == expected.map(\.value))
                 var scanned: [[UInt8]] = []
                 let found = attributes.containsKey { key in
                     scanned.append(Array(key.rawBytes))
@@ -32,6 +37,31 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Each pair's key and string value, decoded field by field without the views.
+    static func referencePairs(_ raw: UnsafeRawBufferPointer) -> [(key: [UInt8], value: [UInt8]?)] {
+        var pairs: [(key: [UInt8], value: [UInt8]?)] = []
+        var outer = ProtoCursor(bytes: raw)
+        while let field = try? outer.next() {
+            guard field.number == 9, field.wireType == .lengthDelimited else { continue }
+            var key: [UInt8] = []
+            var value: [UInt8]?
+            var inner = ProtoCursor(bytes: raw, range: field.payload)
+            while let member = try? inner.next() {
+                guard member.wireType == .lengthDelimited else { continue }
+                if member.number == 1 { key = Array(raw[member.payload]) }
+                if member.number == 2 {
+                    value = nil
+                    var any = ProtoCursor(bytes: raw, range: member.payload)
+                    while let part = try? any.next() {
+                        if part.number == 1, part.wireType == .lengthDelimited { value = Array(raw[part.payload]) }
+                    }
+                }
+            }
+            pairs.append((key, value))
+        }
+        return pairs
     }
 
     /// One `KeyValue` in one of the layouts encoders write, or one they do not.

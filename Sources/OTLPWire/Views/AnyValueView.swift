@@ -11,6 +11,18 @@ public struct KeyValueView: WireMessageView {
     public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
         self.frame = frame
         self.bytes = bytes
+        // What every encoder writes, read in four byte loads: the key, then
+        // the value, each with a one-byte length, filling the pair exactly.
+        // Any other layout takes the loop below (where the last key wins).
+        let start = frame.payload.lowerBound, end = frame.payload.upperBound
+        if end - start >= 4, bytes[start] == 0x0A, bytes[start + 1] < 0x80 {
+            let keyEnd = start + 2 + Int(bytes[start + 1])
+            if keyEnd + 2 <= end, bytes[keyEnd] == 0x12, bytes[keyEnd + 1] < 0x80, keyEnd + 2 + Int(bytes[keyEnd + 1]) == end {
+                key = WireString(bytes: bytes, range: (start + 2)..<keyEnd)
+                valueFrame = LengthFrame(prefixStart: keyEnd + 1, payload: (keyEnd + 2)..<end)
+                return
+            }
+        }
         var key = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
         var valueFrame: LengthFrame?
         var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
@@ -51,6 +63,12 @@ public struct AnyValueView: WireMessageView {
 
     @inlinable
     public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
+        // A string with a one-byte length that fills the value: the common case, in two byte loads.
+        let start = frame.payload.lowerBound, end = frame.payload.upperBound
+        if end - start >= 2, bytes[start] == 0x0A, bytes[start + 1] < 0x80, start + 2 + Int(bytes[start + 1]) == end {
+            self.value = .string(WireString(bytes: bytes, range: (start + 2)..<end))
+            return
+        }
         var value = Value.empty
         var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
         while let field = try? cursor.next() {
