@@ -43,41 +43,34 @@ struct KeyFamilies: OptionSet, Sendable {
     /// The families of one key: the first byte picks the candidates, so a
     /// key outside every family costs one comparison at most.
     static func of(_ key: WireString) -> KeyFamilies {
-        guard let first = key.rawBytes.first else { return [] }
-        var families: KeyFamilies
-        switch first {
+        switch key.rawBytes.first {
         case UInt8(ascii: "g"):
-            guard key.hasPrefix("gen_ai.") else { return [] }
-            families = .genAI
-            if key.hasPrefix("gen_ai.usage.") {
-                families.insert(.genAIUsage)
-            } else if key.hasPrefix("gen_ai.prompt.") {
-                families.insert(.genAIPrompt)
-            } else if key.hasPrefix("gen_ai.completion.") {
-                families.insert(.genAICompletion)
-            }
+            key.hasPrefix("gen_ai.") ? with(.genAI, narrowedBy: genAISubfamilies, key) : []
         case UInt8(ascii: "l"):
-            if key.hasPrefix("langsmith.") { return .langSmith }
-            guard key.hasPrefix("llm.") else { return [] }
-            families = .llm
-            if key.hasPrefix("llm.token_count.") {
-                families.insert(.llmTokenCount)
-            } else if key.hasPrefix("llm.input_messages.") {
-                families.insert(.llmInputMessages)
-            } else if key.hasPrefix("llm.output_messages.") {
-                families.insert(.llmOutputMessages)
-            } else if key.hasPrefix("llm.usage.") {
-                families.insert(.llmUsage)
-            }
+            key.hasPrefix("langsmith.") ? .langSmith : key.hasPrefix("llm.") ? with(.llm, narrowedBy: llmSubfamilies, key) : []
         case UInt8(ascii: "a"):
-            families = key.hasPrefix("ai.") ? .vercelAI : []
+            key.hasPrefix("ai.") ? .vercelAI : []
         case UInt8(ascii: "o"):
-            families = key.hasPrefix("openinference.") ? .openInference : []
+            key.hasPrefix("openinference.") ? .openInference : []
         case UInt8(ascii: "t"):
-            families = key.hasPrefix("traceloop.") ? .traceloop : []
+            key.hasPrefix("traceloop.") ? .traceloop : []
         default:
-            families = []
+            []
         }
-        return families
+    }
+
+    /// Families within `gen_ai.` and `llm.` (a key is in at most one of each list).
+    private static let genAISubfamilies: [(prefix: StaticString, family: KeyFamilies)] = [
+        ("gen_ai.usage.", .genAIUsage), ("gen_ai.prompt.", .genAIPrompt), ("gen_ai.completion.", .genAICompletion),
+    ]
+    private static let llmSubfamilies: [(prefix: StaticString, family: KeyFamilies)] = [
+        ("llm.token_count.", .llmTokenCount), ("llm.input_messages.", .llmInputMessages),
+        ("llm.output_messages.", .llmOutputMessages), ("llm.usage.", .llmUsage),
+    ]
+
+    private static func with(_ family: KeyFamilies, narrowedBy subfamilies: [(prefix: StaticString, family: KeyFamilies)],
+                             _ key: WireString) -> KeyFamilies {
+        for sub in subfamilies where key.hasPrefix(sub.prefix) { return [family, sub.family] }
+        return family
     }
 }
