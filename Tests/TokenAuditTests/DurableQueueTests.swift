@@ -39,7 +39,7 @@ import Testing
             #expect(ticket > lastTicket, "handed out in the order stored")
             lastTicket = ticket
             sizes.insert(size)
-            queue.complete(queued)
+            await queue.complete(queued)
         }
         #expect(sizes == Set(1...200), "each batch exactly once")
         #expect(queue.count == 0 && queue.bytes == 0 && queue.oldestAcceptedAt == nil)
@@ -56,14 +56,14 @@ import Testing
         // 48 batches of 256 KiB (12 MiB, three checkpoint intervals), most removed
         // soon after, as a flowing queue does; every fourth one is kept.
         for index in 0..<48 {
-            let id = try store.append(batch(size + index, items: index), to: "pipeline/logs")
-            if index % 4 == 0 { kept[id] = index } else { try store.remove(id) }
+            let id = try await store.append(batch(size + index, items: index), to: "pipeline/logs")
+            if index % 4 == 0 { kept[id] = index } else { try await store.remove(id) }
         }
         #expect(store.checkpointer.completedCheckpoints <= 3, "at most one per interval written")
         #expect(try await eventually { store.checkpointer.completedCheckpoints >= 1 }, "a checkpoint ran")
         for reader in [store, try DurableStore(path: path, durability: .normal)] {
             for (id, index) in kept {
-                let stored = try #require(try reader.batch(id))
+                let stored = try #require(try await reader.batch(id))
                 #expect(stored.itemCount == index)
                 #expect(stored.request.readableBytes == size + index)
                 #expect(stored.request.readableBytesView.allSatisfy { $0 == UInt8((size + index) % 251) })
@@ -78,7 +78,7 @@ import Testing
             let queue = try open(path)
             for size in [10, 20, 30, 40] { #expect(queue.offer(batch(size, items: size)) == .accepted) }
             let first = try #require(await queue.next())
-            queue.complete(first)
+            await queue.complete(first)
             _ = await queue.next()  // handed out, never completed: the process "dies" here
         }
         let reopened = try open(path)
@@ -91,7 +91,7 @@ import Testing
             seen.append(queued.batch.itemCount)
             #expect(queued.batch.signal == .logs)
             #expect(queued.batch.request.readableBytes == queued.batch.itemCount)
-            reopened.complete(queued)
+            await reopened.complete(queued)
         }
         #expect(seen == [20, 30, 40])
         #expect(try open(path).count == 0)
@@ -105,7 +105,7 @@ import Testing
         #expect(queue.offer(batch(1)) == .full, "count")
         let pusher = Task { await queue.push(batch(5)) }
         let first = try #require(await queue.next())
-        queue.complete(first)
+        await queue.complete(first)
         #expect(await pusher.value)
         #expect(queue.count == 2)
         queue.finish()

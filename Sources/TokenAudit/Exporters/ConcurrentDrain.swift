@@ -23,7 +23,7 @@ enum ConcurrentDrain {
                 inFlight += 1
                 group.addTask {
                     await deliver(queued.batch)
-                    queue.complete(queued)
+                    await queue.complete(queued)
                     afterEach()
                 }
             }

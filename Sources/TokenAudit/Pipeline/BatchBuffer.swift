@@ -17,8 +17,11 @@ protocol BatchBuffer: Sendable {
     func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult
     /// Returns once a batch of `size` bytes might fit, or the buffer finished.
     func waitForRoom(bytes size: Int) async
+    /// Enqueues, waiting while the buffer is full. Returns false when the
+    /// buffer was finished (the batch was not taken).
+    func push(_ batch: TelemetryBatch) async -> Bool
     func next() async -> QueuedBatch?
-    func complete(_ queued: QueuedBatch)
+    func complete(_ queued: QueuedBatch) async
     func finish()
     var count: Int { get }
     var bytes: Int { get }
@@ -27,8 +30,7 @@ protocol BatchBuffer: Sendable {
 }
 
 extension BatchBuffer {
-    /// Enqueues, waiting while the buffer is full. Returns false when the
-    /// buffer was finished (the batch was not taken).
+    /// `push` for buffers whose `offer` never blocks (memory).
     func push(_ batch: TelemetryBatch) async -> Bool {
         while true {
             switch offer(batch) {

@@ -179,7 +179,7 @@ public final class Pipeline: Service {
             ])
         }
         // Every exporter holds it now (durably, when queues are durable).
-        queue.complete(queued)
+        await queue.complete(queued)
         gauges.record(queue.depth)
     }
 

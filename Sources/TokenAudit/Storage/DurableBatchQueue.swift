@@ -66,8 +66,43 @@ final class DurableBatchQueue: BatchBuffer {
     var oldestAcceptedAt: Int64? { state.withLock { $0.acceptedAt.values.min() } }
 
     func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult {
+        let reserved = reserve(batch)
+        guard reserved == .accepted else { return reserved }
+        do {
+            try store.append(batch, to: name, committed: recorder(for: batch))
+        } catch {
+            return refuse(batch, error)
+        }
+        wakeConsumer()
+        return .accepted
+    }
+
+    /// Waits for room, then stores the batch suspending (not blocking a
+    /// thread of the cooperative pool) while the connection is busy.
+    func push(_ batch: TelemetryBatch) async -> Bool {
+        while true {
+            switch reserve(batch) {
+            case .closed:
+                return false
+            case .full:
+                await waitForRoom(bytes: batch.request.readableBytes)
+            case .accepted:
+                do {
+                    try await store.append(batch, to: name, committed: recorder(for: batch))
+                } catch {
+                    _ = refuse(batch, error)
+                    try? await Task.sleep(for: .seconds(1))  // a failing disk is not retried in a tight loop
+                    continue
+                }
+                wakeConsumer()
+                return true
+            }
+        }
+    }
+
+    private func reserve(_ batch: TelemetryBatch) -> BatchQueue.OfferResult {
         let size = batch.request.readableBytes
-        let reserved: BatchQueue.OfferResult = state.withLock { s in
+        return state.withLock { s in
             if s.finished { return .closed }
             // An empty queue takes any batch, so one oversized request cannot wedge it.
             if s.count > 0, s.count >= maxCount || s.bytes + size > maxBytes { return .full }
@@ -75,31 +110,38 @@ final class DurableBatchQueue: BatchBuffer {
             s.bytes += size
             return .accepted
         }
-        guard reserved == .accepted else { return reserved }
-        do {
-            try store.append(batch, to: name) { id in
-                state.withLock { s in
-                    s.acceptedAt[id] = batch.acceptedAtMilliseconds
-                    guard s.inMemoryBytes + size <= memoryLimitBytes else { return }
-                    s.inMemory[id] = batch
-                    s.inMemoryBytes += size
-                }
-            }
-        } catch {
+    }
+
+    /// Runs inside the serialised write once the row is committed: a reader
+    /// can never see the row before what is recorded here.
+    private func recorder(for batch: TelemetryBatch) -> @Sendable (Int64) -> Void {
+        let size = batch.request.readableBytes
+        return { [self] id in
             state.withLock { s in
-                s.count -= 1
-                s.bytes -= size
+                s.acceptedAt[id] = batch.acceptedAtMilliseconds
+                guard s.inMemoryBytes + size <= memoryLimitBytes else { return }
+                s.inMemory[id] = batch
+                s.inMemoryBytes += size
             }
-            logger.error("could not store batch; refusing it (the sender will retry)", metadata: ["error": "\(error)"])
-            return .full
         }
+    }
+
+    private func refuse(_ batch: TelemetryBatch, _ error: any Error) -> BatchQueue.OfferResult {
+        state.withLock { s in
+            s.count -= 1
+            s.bytes -= batch.request.readableBytes
+        }
+        logger.error("could not store batch; refusing it (the sender will retry)", metadata: ["error": "\(error)"])
+        return .full
+    }
+
+    private func wakeConsumer() {
         let consumer = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.generation += 1
             defer { s.consumer = nil }
             return s.consumer
         }
         consumer?.resume()
-        return .accepted
     }
 
     func waitForRoom(bytes size: Int) async {
@@ -117,14 +159,15 @@ final class DurableBatchQueue: BatchBuffer {
         while true {
             let (generation, cursor) = state.withLock { ($0.generation, $0.cursor) }
             do {
-                if let id = try store.firstID(in: name, after: cursor) {
+                if let id = try await store.firstID(in: name, after: cursor) {
                     let kept = state.withLock { s -> TelemetryBatch? in
                         guard let batch = s.inMemory.removeValue(forKey: id) else { return nil }
                         s.inMemoryBytes -= batch.request.readableBytes
                         return batch
                     }
                     // A failed read leaves the cursor where it was, so the batch is tried again.
-                    let batch = try kept ?? store.batch(id)
+                    let batch: TelemetryBatch?
+                    if let kept { batch = kept } else { batch = try await store.batch(id) }
                     state.withLock { $0.cursor = id }
                     if let batch { return QueuedBatch(batch: batch, ticket: id) }
                     continue  // the row vanished between the two reads (nothing removes unread rows; never hand out nothing)
@@ -146,10 +189,10 @@ final class DurableBatchQueue: BatchBuffer {
         }
     }
 
-    func complete(_ queued: QueuedBatch) {
+    func complete(_ queued: QueuedBatch) async {
         guard let ticket = queued.ticket else { return }
         do {
-            try store.remove(ticket)
+            try await store.remove(ticket)
         } catch {
             logger.error("could not remove a delivered batch; it may be delivered again after a restart", metadata: ["error": "\(error)"])
         }

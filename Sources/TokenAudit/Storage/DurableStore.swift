@@ -75,6 +75,34 @@ public final class DurableStore: Sendable {
         return id
     }
 
+    /// `append`, suspending instead of blocking the calling thread while the
+    /// connection is busy (callers on the cooperative pool: exporters, replay).
+    @discardableResult
+    func append(_ batch: TelemetryBatch, to queue: String, committed: @escaping @Sendable (Int64) -> Void = { _ in }) async throws -> Int64 {
+        let body = Data(batch.request.readableBytesView)
+        let id = try await database.writeWithoutTransaction { db in
+            var id: Int64 = 0
+            try db.inTransaction {
+                try db.execute(
+                    sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
+                id = db.lastInsertedRowID
+                return .commit
+            }
+            committed(id)
+            return id
+        }
+        checkpointer.noteWritten(bytes: body.count)
+        return id
+    }
+
+    /// The id of the first batch of `queue` after `id` (read from the index alone).
+    func firstID(in queue: String, after id: Int64) async throws -> Int64? {
+        try await database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM batch WHERE queue = ? AND id > ? ORDER BY id LIMIT 1", arguments: [queue, id])
+        }
+    }
+
     /// The id of the first batch of `queue` after `id` (read from the index alone).
     func firstID(in queue: String, after id: Int64) throws -> Int64? {
         try database.read { db in
@@ -84,19 +112,30 @@ public final class DurableStore: Sendable {
 
     /// The batch stored under `id`, nil when it is gone.
     func batch(_ id: Int64) throws -> TelemetryBatch? {
-        try database.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT signal, items, body, accepted_at FROM batch WHERE id = ?", arguments: [id])
-            else { return nil }
-            let signal = Signal(rawValue: row["signal"]) ?? .traces
-            let body: Data = row["body"]
-            return TelemetryBatch(
-                signal: signal, request: ByteBuffer(bytes: body), itemCount: row["items"], acceptedAtMilliseconds: row["accepted_at"])
-        }
+        try database.read { db in try Self.batch(id, in: db) }
+    }
+
+    private static func batch(_ id: Int64, in db: Database) throws -> TelemetryBatch? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT signal, items, body, accepted_at FROM batch WHERE id = ?", arguments: [id])
+        else { return nil }
+        let signal = Signal(rawValue: row["signal"]) ?? .traces
+        let body: Data = row["body"]
+        return TelemetryBatch(
+            signal: signal, request: ByteBuffer(bytes: body), itemCount: row["items"], acceptedAtMilliseconds: row["accepted_at"])
     }
 
     func remove(_ id: Int64) throws {
         try database.write { db in try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
+    }
+
+    func remove(_ id: Int64) async throws {
+        try await database.write { db in try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
+    }
+
+    /// `batch(_:)`, suspending while the connection is busy.
+    func batch(_ id: Int64) async throws -> TelemetryBatch? {
+        try await database.read { db in try Self.batch(id, in: db) }
     }
 
     /// When each batch in `queue` was accepted (Unix ms), by id. Read once

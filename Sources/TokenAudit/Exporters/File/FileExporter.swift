@@ -41,10 +41,6 @@ public final class FileExporter: TelemetryExporter {
         await withGracefulShutdownHandler {
             while let queued = await queue.next() {
                 let batch = queued.batch
-                defer {
-                    queue.complete(queued)
-                    gauges.record(queue.depth)
-                }
                 var line = batch.request.withUnsafeReadableBytes { OTLPJSONEncoder.json(fromProtobuf: $0, as: batch.signal.requestSchema) }
                 line.append(UInt8(ascii: "\n"))
                 let bytes = line
@@ -55,6 +51,8 @@ public final class FileExporter: TelemetryExporter {
                     stats.recordFailed(batch.itemCount)
                     logger.error("could not write batch; dropped", metadata: ["error": "\(error)", "items": "\(batch.itemCount)"])
                 }
+                await queue.complete(queued)
+                gauges.record(queue.depth)
             }
         } onGracefulShutdown: {
             self.queue.finish()
