@@ -60,16 +60,7 @@ public final class DurableStore: Sendable {
     func append(_ batch: TelemetryBatch, to queue: String, committed: (Int64) -> Void = { _ in }) throws -> Int64 {
         let body = Data(batch.request.readableBytesView)
         let id = try database.writeWithoutTransaction { db in
-            var id: Int64 = 0
-            try db.inTransaction {
-                try db.execute(
-                    sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
-                id = db.lastInsertedRowID
-                return .commit
-            }
-            committed(id)
-            return id
+            try Self.insert(batch, body: body, into: queue, db, committed: committed)
         }
         checkpointer.noteWritten(bytes: body.count)
         return id
@@ -81,18 +72,24 @@ public final class DurableStore: Sendable {
     func append(_ batch: TelemetryBatch, to queue: String, committed: @escaping @Sendable (Int64) -> Void = { _ in }) async throws -> Int64 {
         let body = Data(batch.request.readableBytesView)
         let id = try await database.writeWithoutTransaction { db in
-            var id: Int64 = 0
-            try db.inTransaction {
-                try db.execute(
-                    sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
-                id = db.lastInsertedRowID
-                return .commit
-            }
-            committed(id)
-            return id
+            try Self.insert(batch, body: body, into: queue, db, committed: committed)
         }
         checkpointer.noteWritten(bytes: body.count)
+        return id
+    }
+
+    /// One row, committed, then `committed` with its id (still inside the serialised write).
+    private static func insert(_ batch: TelemetryBatch, body: Data, into queue: String, _ db: Database,
+                               committed: (Int64) -> Void) throws -> Int64 {
+        var id: Int64 = 0
+        try db.inTransaction {
+            try db.execute(
+                sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
+            id = db.lastInsertedRowID
+            return .commit
+        }
+        committed(id)
         return id
     }
 
@@ -101,18 +98,6 @@ public final class DurableStore: Sendable {
         try await database.read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM batch WHERE queue = ? AND id > ? ORDER BY id LIMIT 1", arguments: [queue, id])
         }
-    }
-
-    /// The id of the first batch of `queue` after `id` (read from the index alone).
-    func firstID(in queue: String, after id: Int64) throws -> Int64? {
-        try database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM batch WHERE queue = ? AND id > ? ORDER BY id LIMIT 1", arguments: [queue, id])
-        }
-    }
-
-    /// The batch stored under `id`, nil when it is gone.
-    func batch(_ id: Int64) throws -> TelemetryBatch? {
-        try database.read { db in try Self.batch(id, in: db) }
     }
 
     private static func batch(_ id: Int64, in db: Database) throws -> TelemetryBatch? {
@@ -125,15 +110,11 @@ public final class DurableStore: Sendable {
             signal: signal, request: ByteBuffer(bytes: body), itemCount: row["items"], acceptedAtMilliseconds: row["accepted_at"])
     }
 
-    func remove(_ id: Int64) throws {
-        try database.write { db in try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
-    }
-
     func remove(_ id: Int64) async throws {
         try await database.write { db in try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
     }
 
-    /// `batch(_:)`, suspending while the connection is busy.
+    /// The batch stored under `id`, nil when it is gone.
     func batch(_ id: Int64) async throws -> TelemetryBatch? {
         try await database.read { db in try Self.batch(id, in: db) }
     }
