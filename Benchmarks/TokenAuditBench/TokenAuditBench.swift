@@ -52,6 +52,16 @@ struct TokenAuditBench {
             return
         }
 
+        // `--repeat-walk N [--llm-share S]`: only the codec walk, N passes, for `perf record`.
+        if let count = arguments.firstIndex(of: "--repeat-walk").flatMap({ Int(arguments[$0 + 1]) }) {
+            let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
+            let payload = Payloads.reference(llmShare: share, name: "reference")
+            var written = 0
+            for _ in 0..<count { written &+= Workloads.walkReadSplice(payload.bytes) }
+            print("\(count) walks × \(payload.spans) spans (LLM share \(share)), checksum \(written)")
+            return
+        }
+
         var results: [Harness.Result] = []
         for payload in payloads {
             let spanBytes = payload.bytes.count / max(1, payload.spans)
@@ -142,11 +152,19 @@ enum Workloads {
         }
     }
 
+    /// The attribute spliced into every span, encoded once.
+    static let splicedAttribute: [UInt8] = {
+        var writer = ProtoWriter()
+        writer.attribute(SpanView.attributesFieldNumber, key: "tokenaudit.verdict", value: .string("genuine"))
+        return writer.bytes
+    }()
+
     /// The issue 7 codec target: every span walked, its gen_ai usage and
     /// model read, one attribute spliced in, the request re-emitted.
     static func walkReadSplice(_ bytes: [UInt8]) -> Int {
         bytes.withUnsafeBytes { raw in
             var writer = SpliceWriter()
+            let verdict = splicedAttribute
             var sum = 0
             ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in
                 for pair in span.attributes {
@@ -156,7 +174,7 @@ enum Workloads {
                         sum &+= pair.value?.stringValue?.count ?? 0
                     }
                 }
-                writer.appendAttribute(to: span.spliceTarget, key: "tokenaudit.verdict", value: .string("genuine"))
+                verdict.withUnsafeBytes { writer.append(encoded: $0, to: span.spliceTarget) }
             }
             var out = ByteBuffer()
             writer.write(raw, into: &out)

@@ -11,10 +11,36 @@ public enum AttributeValue: Sendable, Hashable {
 extension ProtoWriter {
     /// Writes one `KeyValue` as field `fieldNumber` (9 on a span, 6 on a log record).
     public mutating func attribute(_ fieldNumber: UInt32, key: String, value: AttributeValue) {
-        message(fieldNumber) { kv in
-            kv.stringField(1, key)
-            kv.message(2) { $0.anyValue(value) }
+        var key = key
+        key.withUTF8 { key in
+            // Scalars: every length is known up front, so the pair is written
+            // front to back without reserving and patching length prefixes.
+            let valueBody: Int
+            switch value {
+            case .string(let s): valueBody = Self.lengthDelimitedSize(s.utf8.count)
+            case .bool: valueBody = 2
+            case .int(let i): valueBody = 1 + VarintCoding.encodedSize(UInt64(bitPattern: i))
+            case .double: valueBody = 9
+            case .stringArray, .bytes:
+                message(fieldNumber) { kv in
+                    kv.bytesField(1, key)
+                    kv.message(2) { $0.anyValue(value) }
+                }
+                return
+            }
+            let pair = Self.lengthDelimitedSize(key.count) + Self.lengthDelimitedSize(valueBody)
+            tag(fieldNumber, .lengthDelimited)
+            varint(UInt64(pair))
+            bytesField(1, key)
+            tag(2, .lengthDelimited)
+            varint(UInt64(valueBody))
+            anyValue(value)
         }
+    }
+
+    /// Bytes of a length-delimited field with a one-byte tag and a `count`-byte payload.
+    static func lengthDelimitedSize(_ count: Int) -> Int {
+        1 + VarintCoding.encodedSize(UInt64(count)) + count
     }
 
     /// Writes one `KeyValue` whose value is an array of the strings `text`

@@ -14,9 +14,13 @@ public struct ProtoWriter: Sendable {
 
     public var count: Int { bytes.count }
 
-    /// Room for `additional` more bytes.
+    /// Room for `additional` more bytes. Grows at least geometrically
+    /// (`Array.reserveCapacity` alone allocates exactly what is asked, so
+    /// calling it before every small write would copy the buffer each time).
     public mutating func reserveCapacity(_ additional: Int) {
-        bytes.reserveCapacity(bytes.count + additional)
+        let needed = bytes.count + additional
+        guard needed > bytes.capacity else { return }
+        bytes.reserveCapacity(Swift.max(needed, 2 * bytes.capacity))
     }
 
     public mutating func varint(_ value: UInt64) {

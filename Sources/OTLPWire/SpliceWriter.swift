@@ -47,6 +47,16 @@ public struct SpliceWriter: Sendable {
         insertions.append(Insertion(target: target, bytes: start..<additions.count))
     }
 
+    /// Appends `encoded`, whole fields of `target`'s record encoded once
+    /// (`ProtoWriter.bytes`), to the end of that record: for the same
+    /// attribute spliced into many records.
+    public mutating func append(encoded: UnsafeRawBufferPointer, to target: SpliceTarget) {
+        guard !encoded.isEmpty else { return }
+        let start = additions.count
+        additions.append(raw: encoded)
+        insertions.append(Insertion(target: target, bytes: start..<additions.count))
+    }
+
     /// Leaves the field at `extent` (tag to end of payload, as
     /// `WireField.extent` gives it) out of `target`'s record. Invariant: the
     /// extent is a whole top-level field of the record, and no two removals
@@ -96,7 +106,9 @@ public struct SpliceWriter: Sendable {
     /// the same frame (from its own insertions and from its children) summed.
     private static func merged(_ growths: [Growth]) -> [Growth] {
         var sorted = growths
-        sorted.sort { $0.frame.prefixStart < $1.frame.prefixStart }
+        if zip(growths, growths.dropFirst()).contains(where: { $0.frame.prefixStart > $1.frame.prefixStart }) {
+            sorted.sort { $0.frame.prefixStart < $1.frame.prefixStart }
+        }
         var result: [Growth] = []
         result.reserveCapacity(sorted.count)
         for growth in sorted {
@@ -109,15 +121,6 @@ public struct SpliceWriter: Sendable {
         return result
     }
 
-    private static func writeVarint(_ value: UInt64, into out: inout ByteBuffer) {
-        var v = value
-        while v >= 0x80 {
-            out.writeInteger(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.writeInteger(UInt8(v))
-    }
-
     /// Writes `source` with every pending insertion applied into `out`.
     /// `source` must be the buffer the targets were taken from.
     public func write(_ source: UnsafeRawBufferPointer, into out: inout ByteBuffer) {
@@ -125,12 +128,7 @@ public struct SpliceWriter: Sendable {
             out.writeBytes(source)
             return
         }
-        // Where several messages end at one position (a span, its scope and
-        // its resource group), the innermost message's additions come first.
-        let ordered = insertions.enumerated().sorted {
-            ($0.element.target.inner.payload.upperBound, $0.element.removed?.lowerBound ?? Int.max, -$0.element.target.depth, $0.offset)
-                < ($1.element.target.inner.payload.upperBound, $1.element.removed?.lowerBound ?? Int.max, -$1.element.target.depth, $1.offset)
-        }.map(\.element)
+        let ordered = Self.ordered(insertions)
 
         // levels[d]: growth of frames with d enclosing frames, settled from
         // the deepest level out.
@@ -141,6 +139,7 @@ public struct SpliceWriter: Sendable {
         }
         for depth in stride(from: 2, through: 1, by: -1) {
             levels[depth] = Self.merged(levels[depth])
+            levels[depth - 1].reserveCapacity(levels[depth - 1].count + levels[depth].count)
             for growth in levels[depth] {
                 guard let parent = growth.parent else { continue }
                 levels[depth - 1].append(Growth(frame: parent, delta: growth.outwardDelta, parent: growth.grandparent, grandparent: nil))
@@ -163,22 +162,63 @@ public struct SpliceWriter: Sendable {
                 events.append(Event(position: at, prefix: nil, skipTo: at, additions: insertion.bytes, order: events.count))
             }
         }
+        // Sorted runs (one per level, then the insertions): the sort merges them.
         events.sort { ($0.position, $0.order) < ($1.position, $1.order) }
 
         let growth = levels[0].reduce(0) { $0 + $1.outwardDelta }
-        out.reserveCapacity(out.writerIndex + source.count + max(growth, 0))
-        var copied = 0
-        additions.bytes.withUnsafeBytes { added in
-            for event in events {
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: source[copied..<event.position]))
-                if let length = event.prefix {
-                    Self.writeVarint(length, into: &out)
-                } else {
-                    out.writeBytes(UnsafeRawBufferPointer(rebasing: added[event.additions]))
+        let total = source.count + growth
+        // One bounds-checked reservation, then plain copies: the events
+        // account for every output byte (checked below), and writing through
+        // `ByteBuffer` per event cost more than the copies themselves.
+        _ = additions.bytes.withUnsafeBytes { added in
+            out.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { target in
+                guard let start = target.baseAddress else { return 0 }
+                var written = 0
+                var copied = 0
+                func copy(_ bytes: UnsafeRawBufferPointer) {
+                    // Never past the reservation, even were the sizes wrong.
+                    let count = Swift.min(bytes.count, total - written)
+                    guard let base = bytes.baseAddress, count > 0 else { return }
+                    (start + written).copyMemory(from: base, byteCount: count)
+                    written += count
                 }
-                copied = event.skipTo
+                for event in events {
+                    copy(UnsafeRawBufferPointer(rebasing: source[copied..<event.position]))
+                    if let length = event.prefix {
+                        var encoded: (UInt64, UInt16) = (0, 0)  // room for the longest varint
+                        let size = withUnsafeMutableBytes(of: &encoded) { VarintCoding.write(length, into: $0) }
+                        withUnsafeBytes(of: &encoded) { copy(UnsafeRawBufferPointer(rebasing: $0[..<size])) }
+                    } else {
+                        copy(UnsafeRawBufferPointer(rebasing: added[event.additions]))
+                    }
+                    copied = event.skipTo
+                }
+                copy(UnsafeRawBufferPointer(rebasing: source[copied..<source.count]))
+                assert(written == total, "the events account for every output byte")
+                return written
             }
         }
-        out.writeBytes(UnsafeRawBufferPointer(rebasing: source[copied..<source.count]))
+    }
+
+    /// The insertions in write order: by where their record ends; where
+    /// several records end at one position (a span, its scope and its
+    /// resource group), the innermost first; then in call order. A forward
+    /// walk appends them in that order already, which is checked in one pass
+    /// instead of sorting.
+    private static func ordered(_ insertions: [Insertion]) -> [Insertion] {
+        func key(_ i: Insertion) -> (Int, Int, Int) {
+            (i.target.inner.payload.upperBound, i.removed?.lowerBound ?? Int.max, -i.target.depth)
+        }
+        func key(_ e: (offset: Int, element: Insertion)) -> (Int, Int, Int, Int) {
+            let k = key(e.element)
+            return (k.0, k.1, k.2, e.offset)
+        }
+        var inOrder = true
+        for index in insertions.indices.dropFirst() where key(insertions[index - 1]) > key(insertions[index]) {
+            inOrder = false
+            break
+        }
+        if inOrder { return insertions }
+        return insertions.enumerated().sorted { key($0) < key($1) }.map(\.element)
     }
 }

@@ -10,4 +10,19 @@ public enum VarintCoding {
     public static func tag(_ fieldNumber: UInt32, _ wireType: WireType) -> UInt64 {
         UInt64(fieldNumber) << 3 | UInt64(wireType.rawValue)
     }
+
+    /// Writes `value` at the start of `out` (which has room for 10 bytes)
+    /// and returns how many bytes it took.
+    @inlinable
+    public static func write(_ value: UInt64, into out: UnsafeMutableRawBufferPointer) -> Int {
+        var v = value
+        var i = 0
+        while v >= 0x80 {
+            out[i] = UInt8(truncatingIfNeeded: v) | 0x80
+            v >>= 7
+            i += 1
+        }
+        out[i] = UInt8(truncatingIfNeeded: v)
+        return i + 1
+    }
 }

@@ -26,4 +26,28 @@ import Testing
         #expect(written.bytes.count == expected.bytes.count)
         #expect(written.bytes == expected.bytes)
     }
+
+    /// `attribute` writes scalar pairs front to back from sizes computed up
+    /// front; the bytes must equal the nested, length-patched encoding for
+    /// keys and values on both sides of every one/two/three-byte length.
+    @Test(arguments: [0, 1, 100, 115, 116, 117, 125, 126, 127, 128, 200, 16_370, 16_384, 20_000])
+    func scalarAttributesEqualTheNestedEncoding(length: Int) {
+        let text = String(repeating: "é", count: length / 2) + String(repeating: "k", count: length % 2)
+        let values: [AttributeValue] = [
+            .string(text), .string(""), .bool(true), .bool(false), .int(0), .int(-1), .int(Int64.max), .int(300),
+            .double(0.25), .double(-.infinity), .stringArray([text, "x"]), .bytes(Array(text.utf8)),
+        ]
+        for key in [text, "tokenaudit.verdict", ""] {
+            for value in values {
+                var fast = ProtoWriter()
+                fast.attribute(9, key: key, value: value)
+                var nested = ProtoWriter()
+                nested.message(9) { kv in
+                    kv.stringField(1, key)
+                    kv.message(2) { $0.anyValue(value) }
+                }
+                #expect(fast.bytes == nested.bytes, "key of \(key.utf8.count) bytes, \(value)")
+            }
+        }
+    }
 }

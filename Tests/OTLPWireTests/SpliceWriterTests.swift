@@ -59,6 +59,81 @@ import Testing
         #expect(splicedSpans > 500)
     }
 
+    /// A forward walk appends in wire order (a span's additions before its
+    /// resource group's, which may end at the same byte) and the writer
+    /// takes that order as is; appends in any other order must write the
+    /// same bytes.
+    @Test func insertionsInAnyOrderWriteWhatInsertionsInWireOrderWrite() throws {
+        var shuffledRequests = 0
+        for seed in 1...150 as ClosedRange<UInt64> {
+            var random = RandomRequests(seed: seed)
+            let model = random.traces()
+            let bytes = model.encode()
+            let spliced: [[UInt8]] = bytes.withUnsafeBytes { raw in
+                // Per record in wire order: its target and the fields to append, in call order.
+                var appends: [(SpliceTarget, [[UInt8]])] = []
+                for group in ExportTraceRequestView(bytes: raw).resourceSpans {
+                    for scope in group.scopes {
+                        for span in scope.records {
+                            let fields = random.attributes(max: 2).map { kv in
+                                var w = ProtoWriter()
+                                w.message(9) { kv.encode(&$0) }
+                                return w.bytes
+                            }
+                            appends.append((span.spliceTarget, fields))
+                        }
+                    }
+                    var w = ProtoWriter()
+                    w.message(1) { $0.attribute(1, key: "tokenaudit.tenant", value: .string("t\(seed)")) }
+                    appends.append((SpliceTarget(topLevel: group.frame), [w.bytes]))
+                }
+                // Records in random order; one record's fields stay in call order.
+                var order = Array(appends.indices)
+                order.shuffle(using: &random.rng)
+                if order != Array(appends.indices) { shuffledRequests += 1 }
+                return [Array(appends.indices), order].map { order in
+                    var writer = SpliceWriter()
+                    for index in order {
+                        for field in appends[index].1 {
+                            field.withUnsafeBytes { writer.append(encoded: $0, to: appends[index].0) }
+                        }
+                    }
+                    var out = ByteBuffer()
+                    writer.write(raw, into: &out)
+                    return Array(out.readableBytesView)
+                }
+            }
+            let same = spliced[1] == spliced[0]
+            #expect(same, "seed \(seed)")
+            #expect(Reference.traces(spliced[0]) != nil, "seed \(seed)")
+        }
+        #expect(shuffledRequests > 100)
+    }
+
+    /// One attribute encoded once and spliced into every span equals the
+    /// same attribute encoded per span.
+    @Test func preEncodedFieldsSpliceLikeFieldsEncodedInPlace() throws {
+        for seed in 1...100 as ClosedRange<UInt64> {
+            var random = RandomRequests(seed: seed)
+            let model = random.traces()
+            let kv = random.attributes(max: 1).first ?? KeyValueModel(key: "k", value: .string("v"))
+            var once = ProtoWriter()
+            once.message(9) { kv.encode(&$0) }
+            let bytes = model.encode()
+            let perSpan = splice(bytes, added: Array(repeating: [kv], count: spanCount(model)))
+            let preEncoded = bytes.withUnsafeBytes { raw -> [UInt8] in
+                var writer = SpliceWriter()
+                once.bytes.withUnsafeBytes { encoded in
+                    ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in writer.append(encoded: encoded, to: span.spliceTarget) }
+                }
+                var out = ByteBuffer()
+                writer.write(raw, into: &out)
+                return Array(out.readableBytesView)
+            }
+            #expect(preEncoded == perSpan, "seed \(seed)")
+        }
+    }
+
     /// Removes the attributes at `removed[i]` (indices) from the i-th span
     /// and appends `added[i]`, in one writer.
     func spliceRemoving(_ bytes: [UInt8], removed: [Set<Int>], added: [[KeyValueModel]]) -> [UInt8] {

@@ -7,13 +7,15 @@ public struct KeyValueView: WireMessageView {
     @usableFromInline let bytes: UnsafeRawBufferPointer
     @usableFromInline let valueFrame: LengthFrame?
 
-    @inlinable
+    /// Always inlined: built once per attribute of every span walked, and
+    /// the few byte loads of the common layout cost less than the call.
+    @inlinable @inline(__always)
     public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
         self.frame = frame
         self.bytes = bytes
         // What every encoder writes, read in four byte loads: the key, then
         // the value, each with a one-byte length, filling the pair exactly.
-        // Any other layout takes the loop below (where the last key wins).
+        // Any other layout takes the field loop (where the last key wins).
         let start = frame.payload.lowerBound, end = frame.payload.upperBound
         if end - start >= 4, bytes[start] == 0x0A, bytes[start + 1] < 0x80 {
             let keyEnd = start + 2 + Int(bytes[start + 1])
@@ -23,9 +25,14 @@ public struct KeyValueView: WireMessageView {
                 return
             }
         }
-        var key = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
+        (key, valueFrame) = Self.decodeFields(bytes, frame.payload)
+    }
+
+    @usableFromInline
+    static func decodeFields(_ bytes: UnsafeRawBufferPointer, _ payload: Range<Int>) -> (WireString, LengthFrame?) {
+        var key = WireString(bytes: bytes, range: payload.lowerBound..<payload.lowerBound)
         var valueFrame: LengthFrame?
-        var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
+        var cursor = ProtoCursor(bytes: bytes, range: payload)
         while let field = try? cursor.next() {
             guard field.wireType == .lengthDelimited else { continue }
             switch field.number {
@@ -34,8 +41,7 @@ public struct KeyValueView: WireMessageView {
             default: break
             }
         }
-        self.key = key
-        self.valueFrame = valueFrame
+        return (key, valueFrame)
     }
 
     /// Nil when the pair has no value on the wire. Decoded on each access.

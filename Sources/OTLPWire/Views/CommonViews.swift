@@ -20,6 +20,7 @@ public struct ResourceView: WireMessageView {
 
 extension ProtoCursor {
     /// Yields fields until the end or the first malformed one; for views.
+    @inline(__always)
     mutating func nextField() -> WireField? { try? next() }
 }
 
