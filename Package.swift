@@ -48,11 +48,13 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // mallopt for the daemon (not exported by Swift's Glibc module).
+        .target(name: "CAllocatorTuning"),
         // The daemon as a library: receivers, pipeline, exporters, config.
         .target(
             name: "TokenAudit",
             dependencies: [
-                "OTLPWire",
+                "OTLPWire", "CAllocatorTuning",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -13,7 +13,9 @@ struct TokenAuditBench {
     static let baseline = "libprotobuf-c unpack+pack"
 
     static func main() async throws {
+        // As `tokenaudit serve` does; `--default-allocator` leaves malloc as it is, for comparison.
         let arguments = CommandLine.arguments
+        if !arguments.contains("--default-allocator") { AllocatorTuning.keepFreedMemory() }
         let output = arguments.firstIndex(of: "--output").map { arguments[$0 + 1] } ?? "bench/results"
         let quick = arguments.contains("--quick")
         // `--only TEXT`: run just the workloads (and payloads) whose name contains TEXT, for profiling.

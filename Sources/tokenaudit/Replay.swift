@@ -20,6 +20,7 @@ struct Replay: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
+        AllocatorTuning.keepFreedMemory()
         let logger = DaemonLogging.bootstrap(level: config.service.logLevel)
         let daemon = try Daemon(config: config, logger: logger, serving: false)
         daemon.prepare()

@@ -9,6 +9,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
+        AllocatorTuning.keepFreedMemory()
         let logger = DaemonLogging.bootstrap(level: config.service.logLevel)
         logger.info("starting tokenaudit", metadata: ["config": "\(options.config ?? "(embedded default)")"])
         let daemon = try Daemon(config: config, logger: logger)
