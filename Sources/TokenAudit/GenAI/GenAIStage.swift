@@ -93,7 +93,7 @@ final class GenAIStage: Sendable {
                 }
                 guard leaf else { return }  // tools and agent spans are trace evidence
                 leafCall = true
-                extracted.calls.append((target, ObservableCall(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
+                extracted.calls.append(ExtractedCall(target: target, call: ObservableCall(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
             }
         }
         return extracted
@@ -109,7 +109,7 @@ final class GenAIStage: Sendable {
         observed.pending.reserveCapacity(extracted.calls.count)
         // By index: destructuring each element would copy the call (a retain per string).
         for index in extracted.calls.indices {
-            observed.pending.append((extracted.calls[index].0, detection.observe(extracted.calls[index].1)))
+            observed.pending.append(AwaitingVerdict(target: extracted.calls[index].target, call: detection.observe(extracted.calls[index].call)))
         }
         if !extracted.evidence.isEmpty, detection.isAssembling {
             extracted.batch.request.withUnsafeReadableBytes { raw in
@@ -193,9 +193,24 @@ final class GenAIStage: Sendable {
 struct ExtractedRequest: Sendable {
     var batch: TelemetryBatch
     var writer = SpliceWriter()
-    var calls: [(SpliceTarget, ObservableCall)] = []
+    var calls: [ExtractedCall] = []
     /// Spans that are not leaf model calls.
     var evidence: [SpanEvidence] = []
+}
+
+/// A leaf model call and the span its verdict goes into. A struct, not a
+/// tuple: tuples of these were copied through the runtime's generic tuple
+/// witnesses (`tuple_initializeWithCopy`), 6% of an all-LLM request.
+struct ExtractedCall: Sendable {
+    var target: SpliceTarget
+    var call: ObservableCall
+}
+
+/// A call detection has seen, waiting for its verdict (`ExtractedCall`'s
+/// counterpart after `observe`).
+struct AwaitingVerdict: Sendable {
+    var target: SpliceTarget
+    var call: PendingCall
 }
 
 /// A traces request between `GenAIStage.observe` and `release`: the
@@ -203,7 +218,7 @@ struct ExtractedRequest: Sendable {
 struct ObservedRequest: Sendable {
     var batch: TelemetryBatch
     var writer = SpliceWriter()
-    var pending: [(SpliceTarget, PendingCall)] = []
+    var pending: [AwaitingVerdict] = []
 
     /// Step 2: decides every pending call, adds the verdict attributes
     /// (DESIGN.md §3.2) and writes the request. Untouched requests are
@@ -214,9 +229,9 @@ struct ObservedRequest: Sendable {
             // Verdict, score, labels and a sentence of evidence per label: about 320 bytes a call.
             writer.reserveCapacity(bytes: 320 * pending.count, insertions: pending.count)
             for index in pending.indices {
-                let decision = detection.decide(pending[index].1)
-                onDecision(pending[index].1, decision)
-                writer.append(to: pending[index].0) { w in
+                let decision = detection.decide(pending[index].call)
+                onDecision(pending[index].call, decision)
+                writer.append(to: pending[index].target) { w in
                     let field = SpanView.attributesFieldNumber
                     w.attribute(field, key: "tokenaudit.verdict", value: .string(decision.verdict.rawValue))
                     w.attribute(field, key: "tokenaudit.score", value: .double(decision.score))
