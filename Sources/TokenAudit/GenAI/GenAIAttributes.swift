@@ -20,6 +20,8 @@ struct GenAIAttributes {
     /// is answered without a scan. Extraction asks for every dialect's name
     /// of each fact, so most lookups are for keys a span does not have.
     private var signature = KeySignature()
+    /// For each `GenAIKey`, the index in `views` of its first occurrence, or -1.
+    private var known = [Int32](repeating: -1, count: GenAIKey.allCases.count)
     /// The families of every key read, `.content` included.
     private(set) var families: KeyFamilies = []
     /// Content attributes and content events of the span (`ContentRedactor`),
@@ -66,6 +68,7 @@ struct GenAIAttributes {
         views.removeAll(keepingCapacity: true)
         contentFields.removeAll(keepingCapacity: true)
         signature = KeySignature()
+        known.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
         families = []
         contentEvents = false
         // Only the stretch holding attributes and events (SpanView found it).
@@ -97,9 +100,11 @@ struct GenAIAttributes {
             contentFields.append(extent)
         }
         guard let value = pair.value else { return }
+        let hash = KeyHash.of(key.rawBytes)
+        if let name = GenAIKey.of(key, hash: hash), known[name.rawValue] < 0 { known[name.rawValue] = Int32(views.count) }
         keys.append(key)
         views.append(value)
-        signature.insert(key.rawBytes)
+        signature.insert(hash: hash)
     }
 
     /// Whether any key belongs to any of `families`.
@@ -111,9 +116,61 @@ struct GenAIAttributes {
     /// Prompt or completion content in an attribute or a semconv ≤ 1.27 event.
     var carriesContent: Bool { families.contains(.content) || contentEvents }
 
+    // MARK: lookups by GenAIKey: array reads
+
     /// The first attribute named `key`, copied out.
-    subscript(key: String) -> AttributeScalar? {
+    subscript(key: GenAIKey) -> AttributeScalar? {
+        index(of: key).map { AttributeScalar(views[$0]) }
+    }
+
+    @inline(__always)
+    private func index(of key: GenAIKey) -> Int? {
+        let index = known[key.rawValue]
+        return index < 0 ? nil : Int(index)
+    }
+
+    func hasKey(_ key: GenAIKey) -> Bool { known[key.rawValue] >= 0 }
+
+    /// The first of `keys` present (new conventions first, old ones after).
+    func first(_ keys: GenAIKey...) -> (key: GenAIKey, value: AttributeScalar)? {
+        for key in keys { if let value = self[key] { return (key, value) } }
+        return nil
+    }
+
+    /// The first of `keys` with a non-empty text.
+    func string(_ keys: GenAIKey...) -> String? {
+        for key in keys { if let s = self[key]?.text, !s.isEmpty { return s } }
+        return nil
+    }
+
+    /// The string members of the first of `keys` present: a string array
+    /// read in place (no JSON built), or a single string.
+    func strings(_ keys: GenAIKey...) -> [String] {
+        for key in keys {
+            guard let index = index(of: key) else { continue }
+            switch views[index].value {
+            case .string(let s): return [s.string]
+            case .array(let items):
+                var strings: [String] = []
+                for item in items { if case .string(let s) = item.value { strings.append(s.string) } }
+                return strings
+            default: return []
+            }
+        }
+        return []
+    }
+
+    // MARK: lookups by name: configured names and indexed families
+
+    /// The first attribute named `key`, copied out.
+    subscript(named key: String) -> AttributeScalar? {
         firstIndex(of: key).map { AttributeScalar(views[$0]) }
+    }
+
+    /// The text of the attribute named `key`, when present and not empty.
+    func string(named key: String) -> String? {
+        guard let s = self[named: key]?.text, !s.isEmpty else { return nil }
+        return s
     }
 
     private func firstIndex(of key: String) -> Int? {
@@ -129,34 +186,6 @@ struct GenAIAttributes {
         key.withUTF8Buffer { signature.mayContain(UnsafeRawBufferPointer($0)) } && keys.contains { $0.equals(key) }
     }
 
-    /// The first of `keys` present (new conventions first, old ones after).
-    func first(_ keys: String...) -> (key: String, value: AttributeScalar)? {
-        for key in keys { if let value = self[key] { return (key, value) } }
-        return nil
-    }
-
-    func string(_ keys: String...) -> String? {
-        for key in keys { if let s = self[key]?.text, !s.isEmpty { return s } }
-        return nil
-    }
-
-    /// The string members of the first of `keys` present: a string array
-    /// read in place (no JSON built), or a single string.
-    func strings(_ keys: String...) -> [String] {
-        for key in keys {
-            guard let index = firstIndex(of: key) else { continue }
-            switch views[index].value {
-            case .string(let s): return [s.string]
-            case .array(let items):
-                var strings: [String] = []
-                for item in items { if case .string(let s) = item.value { strings.append(s.string) } }
-                return strings
-            default: return []
-            }
-        }
-        return []
-    }
-
     /// Values of the `prefix{i}suffix` family, in index order. Keys are
     /// compared in place; only family members are copied out. `family` is
     /// the `KeyFamilies` member `prefix` belongs to: without it, no scan.
@@ -170,38 +199,6 @@ struct GenAIAttributes {
             found.append((position, AttributeScalar(views[index])))
         }
         return found.sorted { $0.0 < $1.0 }
-    }
-}
-
-/// A 128-bit set of key hashes: `mayContain` is false only for keys never
-/// inserted (a false "maybe" costs the scan it would have cost anyway).
-/// The hash reads a key's length and up to three 8-byte words (start,
-/// middle, end), so it costs the same for any key length.
-struct KeySignature {
-    private var low: UInt64 = 0
-    private var high: UInt64 = 0
-
-    mutating func insert(_ key: UnsafeRawBufferPointer) {
-        let bit = Self.bit(of: key)
-        if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
-    }
-
-    func mayContain(_ key: UnsafeRawBufferPointer) -> Bool {
-        let bit = Self.bit(of: key)
-        return (bit < 64 ? low >> UInt64(bit) : high >> UInt64(bit - 64)) & 1 != 0
-    }
-
-    static func bit(of key: UnsafeRawBufferPointer) -> Int {
-        let count = key.count
-        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
-        if count >= 8 {
-            hash = (hash ^ key.loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            hash = (hash ^ key.loadUnaligned(fromByteOffset: count / 2 - 4, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
-            hash = (hash ^ key.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-        } else {
-            for byte in key { hash = (hash ^ UInt64(byte)) &* 0xFF51_AFD7_ED55_8CCD }
-        }
-        return Int(truncatingIfNeeded: hash >> 57)
     }
 }
 

@@ -18,8 +18,8 @@ struct LLMCallExtractor: Sendable {
         let usage = Self.usage(attributes, problems: &problems)
         let provider = Self.provider(attributes)
         let parameters = dialect == .openInference ? Self.invocationParameters(attributes) : [:]
-        let requestModel = attributes.string("gen_ai.request.model", "ai.model.id", "llm.request.model") ?? parameters["model"]
-        let responseModel = attributes.string("gen_ai.response.model", "ai.response.model", "llm.model_name", "llm.response.model")
+        let requestModel = attributes.string(.genAIRequestModel, .aiModelId, .llmRequestModel) ?? parameters["model"]
+        let responseModel = attributes.string(.genAIResponseModel, .aiResponseModel, .llmModelName, .llmResponseModel)
 
         let traceID = WireID(span.traceID.rawBytes)
         let spanID = WireID(span.spanID.rawBytes)
@@ -32,7 +32,7 @@ struct LLMCallExtractor: Sendable {
             inputTokens: usage.input, systemPrompt: digest.systemPrompt)
 
         let (principal, team, service) = principals.resolve(attributes, resource: resource)
-        var errorType = attributes.string("error.type")
+        var errorType = attributes.string(.errorType)
         if errorType == nil, span.status?.code == 2 { errorType = "error" }
 
         return LLMCall(
@@ -42,27 +42,27 @@ struct LLMCallExtractor: Sendable {
             provider: provider, requestModel: requestModel, responseModel: responseModel,
             usage: usage,
             maxTokens: Self.maxTokens(attributes, parameters: parameters, problems: &problems),
-            finishReasons: attributes.strings("gen_ai.response.finish_reasons", "ai.response.finishReason", "llm.finish_reason"),
+            finishReasons: attributes.strings(.genAIResponseFinishReasons, .aiResponseFinishReason, .llmFinishReason),
             isStreaming: Self.isStreaming(attributes),
             errorType: errorType,
-            responseID: attributes.string("gen_ai.response.id", "ai.response.id"),
+            responseID: attributes.string(.genAIResponseId, .aiResponseId),
             conversationID: attributes.string(
-                "gen_ai.conversation.id", "session.id", "traceloop.association.properties.session_id",
-                "langsmith.trace.session_id", "ai.telemetry.metadata.sessionId"),
-            agentID: attributes.string("gen_ai.agent.id"),
-            agentName: attributes.string("gen_ai.agent.name"),
+                .genAIConversationId, .sessionId, .traceloopAssociationPropertiesSessionId,
+                .langsmithTraceSessionId, .aiTelemetryMetadataSessionId),
+            agentID: attributes.string(.genAIAgentId),
+            agentName: attributes.string(.genAIAgentName),
             principal: principal, team: team, service: service, fingerprint: fingerprint, problems: problems)
     }
 
     // MARK: dialect and operation
 
     static func dialect(_ a: GenAIAttributes) -> GenAIDialect {
-        if a.has([.openInference, .llmTokenCount, .llmInputMessages]) || a.hasKey("llm.model_name") { return .openInference }
+        if a.has([.openInference, .llmTokenCount, .llmInputMessages]) || a.hasKey(.llmModelName) { return .openInference }
         if a.has(.vercelAI) { return .vercelAI }
         if a.has(.langSmith) { return .langSmith }
         if a.has([.traceloop, .genAIPrompt, .genAICompletion, .llmUsage])
-            || a.hasKey("llm.request.type") || a.hasKey("gen_ai.usage.total_tokens")
-            || a.hasKey("gen_ai.is_streaming") { return .openLLMetry }
+            || a.hasKey(.llmRequestType) || a.hasKey(.genAIUsageTotalTokens)
+            || a.hasKey(.genAIIsStreaming) { return .openLLMetry }
         return .semconv
     }
 
@@ -72,7 +72,7 @@ struct LLMCallExtractor: Sendable {
     static func classify(_ a: GenAIAttributes, dialect: GenAIDialect, spanName: WireString) -> (LLMOperation, Bool)? {
         switch dialect {
         case .openInference:
-            switch a.string("openinference.span.kind")?.uppercased() {
+            switch a.string(.openinferenceSpanKind)?.uppercased() {
             case "LLM"?: return (.chat, false)
             case "EMBEDDING"?: return (.embeddings, false)
             case "AGENT"?: return (.invokeAgent, true)
@@ -83,7 +83,7 @@ struct LLMCallExtractor: Sendable {
             }
         case .vercelAI:
             let name = spanName.string
-            if let id = a.string("ai.operationId") ?? (name.hasPrefix("ai.") ? name : nil) {
+            if let id = a.string(.aiOperationId) ?? (name.hasPrefix("ai.") ? name : nil) {
                 if id.hasSuffix(".doEmbed") { return (.embeddings, false) }
                 if id.hasSuffix(".doGenerate") || id.hasSuffix(".doStream") { return (.chat, false) }
                 if id == "ai.toolCall" { return (.executeTool, false) }
@@ -94,18 +94,18 @@ struct LLMCallExtractor: Sendable {
         }
         // The GenAI conventions, which every dialect also emits in part
         // (Vercel and OpenInference spans often carry gen_ai.* keys too).
-        if let kind = a.string("traceloop.span.kind")?.lowercased(), ["workflow", "task", "agent"].contains(kind) {
+        if let kind = a.string(.traceloopSpanKind)?.lowercased(), ["workflow", "task", "agent"].contains(kind) {
             return (kind == "agent" ? .invokeAgent : .other(kind), true)
         }
-        let name = a.string("gen_ai.operation.name", "llm.request.type")
+        let name = a.string(.genAIOperationName, .llmRequestType)
         let operation = name.map(LLMOperation.init(name:)) ?? .chat
         switch operation {
         case .invokeAgent, .createAgent: return (operation, true)
         default: break
         }
         let modelSpan = name != nil || a.first(
-            "gen_ai.request.model", "gen_ai.response.model", "gen_ai.system", "gen_ai.provider.name",
-            "llm.model_name", "ai.model.id") != nil
+            .genAIRequestModel, .genAIResponseModel, .genAISystem, .genAIProviderName,
+            .llmModelName, .aiModelId) != nil
             || a.has([.genAIUsage, .llmUsage, .llmTokenCount])
         return modelSpan ? (operation, false) : nil
     }
@@ -113,37 +113,37 @@ struct LLMCallExtractor: Sendable {
     // MARK: usage
 
     static func usage(_ a: GenAIAttributes, problems: inout [String]) -> TokenUsage {
-        func count(_ keys: String...) -> Int? {
+        func count(_ keys: GenAIKey...) -> Int? {
             for key in keys {
                 guard let value = a[key] else { continue }
                 switch value.count {
                 case .success(let n): return n
                 case .failure(let problem):
-                    problems.append("\(key) \(problem)")
+                    problems.append("\(key.name) \(problem)")
                 }
             }
             return nil
         }
         return TokenUsage(
-            input: count("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt",
-                         "ai.usage.inputTokens", "ai.usage.promptTokens"),
-            output: count("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion",
-                          "ai.usage.outputTokens", "ai.usage.completionTokens"),
-            total: count("gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total", "ai.usage.totalTokens"),
-            cacheRead: count("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens",
-                             "llm.token_count.prompt_details.cache_read", "ai.usage.cachedInputTokens"),
-            cacheCreation: count("gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens",
-                                 "llm.token_count.prompt_details.cache_write"),
-            reasoning: count("gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
-                             "llm.token_count.completion_details.reasoning", "ai.usage.reasoningTokens"))
+            input: count(.genAIUsageInputTokens, .genAIUsagePromptTokens, .llmTokenCountPrompt,
+                         .aiUsageInputTokens, .aiUsagePromptTokens),
+            output: count(.genAIUsageOutputTokens, .genAIUsageCompletionTokens, .llmTokenCountCompletion,
+                          .aiUsageOutputTokens, .aiUsageCompletionTokens),
+            total: count(.genAIUsageTotalTokens, .llmUsageTotalTokens, .llmTokenCountTotal, .aiUsageTotalTokens),
+            cacheRead: count(.genAIUsageCacheReadInputTokens, .genAIUsageCacheReadInputTokensUnderscored,
+                             .llmTokenCountPromptDetailsCacheRead, .aiUsageCachedInputTokens),
+            cacheCreation: count(.genAIUsageCacheCreationInputTokens, .genAIUsageCacheCreationInputTokensUnderscored,
+                                 .llmTokenCountPromptDetailsCacheWrite),
+            reasoning: count(.genAIUsageReasoningOutputTokens, .genAIUsageReasoningTokens,
+                             .llmTokenCountCompletionDetailsReasoning, .aiUsageReasoningTokens))
     }
 
     static func maxTokens(_ a: GenAIAttributes, parameters: [String: String], problems: inout [String]) -> Int? {
-        if let (key, value) = a.first("gen_ai.request.max_tokens", "ai.settings.maxOutputTokens", "ai.settings.maxTokens",
-                                      "llm.request.max_tokens") {
+        if let (key, value) = a.first(.genAIRequestMaxTokens, .aiSettingsMaxOutputTokens, .aiSettingsMaxTokens,
+                                      .llmRequestMaxTokens) {
             switch value.count {
             case .success(let n): return n
-            case .failure(let problem): problems.append("\(key) \(problem)"); return nil
+            case .failure(let problem): problems.append("\(key.name) \(problem)"); return nil
             }
         }
         return parameters["max_completion_tokens"].flatMap(Int.init) ?? parameters["max_tokens"].flatMap(Int.init)
@@ -152,7 +152,7 @@ struct LLMCallExtractor: Sendable {
     /// The scalar top-level members of OpenInference's
     /// `llm.invocation_parameters` JSON, parsed once per span.
     static func invocationParameters(_ a: GenAIAttributes) -> [String: String] {
-        guard let text = a.string("llm.invocation_parameters") else { return [:] }
+        guard let text = a.string(.llmInvocationParameters) else { return [:] }
         let bytes = Array(text.utf8)
         guard let node = try? bytes.withUnsafeBytes({ raw throws(WireError) in try JSONParser.parse(raw, maxDepth: 16) }),
               case .object(let members) = node.value
@@ -169,15 +169,15 @@ struct LLMCallExtractor: Sendable {
     }
 
     static func provider(_ a: GenAIAttributes) -> String? {
-        if let p = a.string("gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system") { return p.lowercased() }
+        if let p = a.string(.genAIProviderName, .genAISystem, .llmProvider, .llmSystem) { return p.lowercased() }
         // Vercel: "openai.chat", "anthropic.messages" → the part before the dot.
-        if let p = a.string("ai.model.provider") { return String(p.split(separator: ".").first ?? Substring(p)).lowercased() }
+        if let p = a.string(.aiModelProvider) { return String(p.split(separator: ".").first ?? Substring(p)).lowercased() }
         return nil
     }
 
     static func isStreaming(_ a: GenAIAttributes) -> Bool {
-        if case .bool(let b)? = a.first("gen_ai.is_streaming", "llm.is_streaming", "gen_ai.request.stream")?.value { return b }
-        return a.string("ai.operationId")?.hasSuffix(".doStream") ?? false
+        if case .bool(let b)? = a.first(.genAIIsStreaming, .llmIsStreaming, .genAIRequestStream)?.value { return b }
+        return a.string(.aiOperationId)?.hasSuffix(".doStream") ?? false
     }
 
     // MARK: content
@@ -187,34 +187,34 @@ struct LLMCallExtractor: Sendable {
     /// places; counting more than one would double it).
     static func content(_ a: GenAIAttributes, dialect: GenAIDialect, events: RepeatedMessages<SpanEventView>) -> PromptDigest {
         var digest = PromptDigest()
-        if let system = a["gen_ai.system_instructions"] { MessageContent.feed(system, as: .system, into: &digest) }
+        if let system = a[.genAISystemInstructions] { MessageContent.feed(system, as: .system, into: &digest) }
 
         // Each source is looked at only when the ones before it are absent.
-        if let messages = a["gen_ai.input.messages"] {
+        if let messages = a[.genAIInputMessages] {
             MessageContent.feed(messages, as: .input, into: &digest)
         } else if case let prompts = a.indexed(.genAIPrompt, "gen_ai.prompt.", ".content"), !prompts.isEmpty {
             for (index, content) in prompts {
-                let role = a["gen_ai.prompt.\(index).role"]?.text ?? "user"
+                let role = a[named: "gen_ai.prompt.\(index).role"]?.text ?? "user"
                 MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
             }
         } else if case let messages = a.indexed(.llmInputMessages, "llm.input_messages.", ".message.content"), !messages.isEmpty {
             for (index, content) in messages {
-                let role = a["llm.input_messages.\(index).message.role"]?.text ?? "user"
+                let role = a[named: "llm.input_messages.\(index).message.role"]?.text ?? "user"
                 MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
             }
-        } else if let prompt = a.first("ai.prompt.messages", "ai.prompt", "input.value", "gen_ai.prompt")?.value {
+        } else if let prompt = a.first(.aiPromptMessages, .aiPrompt, .inputValue, .genAIPrompt)?.value {
             MessageContent.feed(prompt, as: .input, into: &digest)
         } else {
             contentFromEvents(events, into: &digest, output: false)
         }
 
-        if let messages = a["gen_ai.output.messages"] {
+        if let messages = a[.genAIOutputMessages] {
             MessageContent.feed(messages, as: .output, into: &digest)
         } else if case let completions = a.indexed(.genAICompletion, "gen_ai.completion.", ".content"), !completions.isEmpty {
             for (_, content) in completions { MessageContent.feed(content, as: .output, into: &digest) }
         } else if case let messages = a.indexed(.llmOutputMessages, "llm.output_messages.", ".message.content"), !messages.isEmpty {
             for (_, content) in messages { MessageContent.feed(content, as: .output, into: &digest) }
-        } else if let completion = a.first("ai.response.text", "gen_ai.completion", "output.value")?.value {
+        } else if let completion = a.first(.aiResponseText, .genAICompletion, .outputValue)?.value {
             MessageContent.feed(completion, as: .output, into: &digest)
         } else {
             contentFromEvents(events, into: &digest, output: true)

@@ -51,7 +51,7 @@ struct PrincipalResolver: Sendable {
     func resolve(_ span: GenAIAttributes, resource: ResourceIdentity) -> (Principal, team: String?, service: String?) {
         var principal = Principal.unknown
         for (index, key) in attributes.enumerated() {
-            if let id = span.string(key) {
+            if let id = span.string(named: key) {
                 principal = Principal(id: id, kind: .user, source: key)
                 break
             }
@@ -63,7 +63,7 @@ struct PrincipalResolver: Sendable {
         if principal.kind == .unknown, let service = resource.service {
             principal = Principal(id: service, kind: .service, source: "resource:service.name")
         }
-        let team = span.string(teamAttribute) ?? resource.team ?? directory?.team(of: principal.id)
+        let team = span.string(named: teamAttribute) ?? resource.team ?? directory?.team(of: principal.id)
         return (principal, team, resource.service)
     }
 

@@ -37,13 +37,62 @@ import Testing
         resource.withUnsafeBytes { raw in
             let view = ResourceView(bytes: raw, frame: LengthFrame(prefixStart: 0, payload: 0..<raw.count), context: ())
             let attributes = GenAIAttributes(view.attributes)
-            for (index, name) in names.enumerated() { #expect(attributes[name] == .int(Int64(index)), "\(name)") }
+            for (index, name) in names.enumerated() { #expect(attributes[named: name] == .int(Int64(index)), "\(name)") }
             for absent in ["gen_ai.usage.total_tokens", "gen_ai.request.mode", "b", "user.idx", "llm.token_count.promp"] {
-                #expect(attributes[absent] == nil, "\(absent)")
+                #expect(attributes[named: absent] == nil, "\(absent)")
             }
             #expect(attributes.hasKey("ai.model.id"))
             #expect(!attributes.hasKey("ai.model.provider"))
         }
+    }
+
+    /// Every name extraction asks for is found under its own case, and
+    /// names that differ by a byte are found under none.
+    @Test func theKeyTableFindsEveryNameAndNothingNearIt() {
+        func lookup(_ name: String) -> GenAIKey? {
+            let bytes = Array(name.utf8)
+            return bytes.withUnsafeBytes { raw in
+                GenAIKey.of(WireString(bytes: raw, range: 0..<raw.count), hash: KeyHash.of(raw))
+            }
+        }
+        for key in GenAIKey.allCases {
+            let name = key.name.description
+            #expect(lookup(name) == key, "\(name)")
+            for near in [name + "x", String(name.dropLast()), "x" + name, name.uppercased(), name.replacingOccurrences(of: ".", with: "_")]
+            where near != name {
+                #expect(lookup(near) == nil, "\(near)")
+            }
+        }
+        #expect(lookup("") == nil)
+    }
+
+    /// Lookups by case answer exactly as lookups by name, whatever the span
+    /// holds: repeats (the first wins), pairs without a value, other keys.
+    @Test func lookupsByKeyAnswerAsLookupsByName() {
+        var random = SeededRandom(seed: 11)
+        var attributes = GenAIAttributes()
+        var found = 0
+        for _ in 0..<300 {
+            var span = SpanModel()
+            for _ in 0..<Int.random(in: 0...20, using: &random) {
+                let key = Bool.random(using: &random)
+                    ? GenAIKey.allCases.randomElement(using: &random)!.name.description
+                    : ["user.id", "gen_ai.usage", "padding", "gen_ai.request.model.x"].randomElement(using: &random)!
+                let value: AnyModel? = Int.random(in: 0..<10, using: &random) == 0 ? nil : .int(Int64.random(in: 0...9, using: &random))
+                span.attributes.append(KeyValueModel(key: key, value: value))
+            }
+            let bytes = Self.encode(span)
+            bytes.withUnsafeBytes { raw in
+                attributes.read(Self.span(raw), in: raw)
+                for key in GenAIKey.allCases {
+                    let byName = attributes[named: key.name.description]
+                    #expect(attributes[key] == byName, "\(key.name)")
+                    #expect(attributes.hasKey(key) == attributes.hasKey(key.name))
+                    if byName != nil { found += 1 }
+                }
+            }
+        }
+        #expect(found > 1000)
     }
 
     /// The first-byte dispatch must agree with plain prefix checks on every key.
@@ -93,7 +142,7 @@ import Testing
             #expect(attributes.carriesContent)
             // Two content attributes and the content event, in field order.
             #expect(attributes.contentFields.count == 3)
-            #expect(attributes["gen_ai.usage.input_tokens"] == .int(12))
+            #expect(attributes[named: "gen_ai.usage.input_tokens"] == .int(12))
         }
         let secondBytes = Self.encode(second)
         secondBytes.withUnsafeBytes { raw in
@@ -101,9 +150,9 @@ import Testing
             #expect(attributes.families == [.llm, .llmTokenCount])
             #expect(!attributes.carriesContent)
             #expect(attributes.contentFields.isEmpty)
-            #expect(attributes["gen_ai.usage.input_tokens"] == nil)
-            #expect(attributes["llm.token_count.prompt"] == .int(7))
-            #expect(attributes["user.id"] == .string("ana"))
+            #expect(attributes[named: "gen_ai.usage.input_tokens"] == nil)
+            #expect(attributes[named: "llm.token_count.prompt"] == .int(7))
+            #expect(attributes[named: "user.id"] == .string("ana"))
         }
     }
 
