@@ -39,6 +39,53 @@ import Testing
         }
     }
 
+    /// `SpanView.attributeKeyInitials` may only err towards "maybe": every
+    /// first byte of every key the views see must be in the set, whatever
+    /// the layout; and pairs in the layout encoders write add only their own.
+    @Test func keyInitialsHoldTheFirstByteOfEveryKeyTheViewsSee() {
+        var random = SeededRandom(seed: 31)
+        var exact = 0
+        for _ in 0..<3000 {
+            var span = ProtoWriter()
+            span.bytesField(1, [UInt8](repeating: 1, count: 16))
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                span.message(9) { pair in Self.writePair(&pair, using: &random) }
+                if Bool.random(using: &random) { span.varintField(10, 3) }
+            }
+            let bytes = span.bytes
+            bytes.withUnsafeBytes { raw in
+                let frame = LengthFrame(prefixStart: 0, payload: 0..<raw.count)
+                let view = SpanView(bytes: raw, frame: frame, context: ParentFrames(resource: frame, scope: frame))
+                let initials = view.attributeKeyInitials
+                let keys = view.attributes.map { Array($0.key.rawBytes) }
+                for key in keys {
+                    guard let first = key.first else { continue }
+                    let one = Self.initials(of: first)
+                    #expect(initials.mayShare(one), "key starting with \(first)")
+                }
+                if initials.bits != ~0 {
+                    exact += 1
+                    let expected = keys.compactMap(\.first).reduce(UInt64(0)) { $0 | 1 << UInt64($1 & 63) }
+                    #expect(initials.bits == expected)
+                }
+            }
+        }
+        #expect(exact > 300)
+    }
+
+    static func initials(of byte: UInt8) -> KeyInitials {
+        // Through a one-pair span: KeyInitials' only way in from outside OTLPWire.
+        var span = ProtoWriter()
+        span.message(9) { pair in
+            pair.bytesField(1, [byte])
+            pair.message(2) { $0.bytesField(1, [0x78]) }
+        }
+        return span.bytes.withUnsafeBytes { raw in
+            let frame = LengthFrame(prefixStart: 0, payload: 0..<raw.count)
+            return SpanView(bytes: raw, frame: frame, context: ParentFrames(resource: frame, scope: frame)).attributeKeyInitials
+        }
+    }
+
     /// Each pair's key and string value, decoded field by field without the views.
     static func referencePairs(_ raw: UnsafeRawBufferPointer) -> [(key: [UInt8], value: [UInt8]?)] {
         var pairs: [(key: [UInt8], value: [UInt8]?)] = []

@@ -23,6 +23,11 @@ public struct SpanView: WireMessageView {
     public let status: StatusView?
 
     public let attributes: RepeatedMessages<KeyValueView>
+    /// The first bytes of the attribute keys, as a set (`KeyInitials`),
+    /// noted while the span is located: a filter looking for keys by prefix
+    /// skips every span whose set lacks the prefixes' first bytes without
+    /// walking its attributes again.
+    public let attributeKeyInitials: KeyInitials
     public let events: RepeatedMessages<SpanEventView>
     public let links: RepeatedMessages<SpanLinkView>
 
@@ -40,13 +45,16 @@ public struct SpanView: WireMessageView {
         // has its attribute keys scanned.
         let empty = frame.payload.lowerBound..<frame.payload.lowerBound
         var attributeFields = empty, eventFields = empty, linkFields = empty
+        var initials = KeyInitials()
         func cover(_ range: inout Range<Int>, _ extent: Range<Int>) {
             range = range.isEmpty ? extent : range.lowerBound..<extent.upperBound
         }
         var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
         while let field = cursor.nextField() {
             switch (field.number, field.wireType) {
-            case (9, .lengthDelimited): cover(&attributeFields, field.extent)
+            case (9, .lengthDelimited):
+                cover(&attributeFields, field.extent)
+                initials.insertKey(of: bytes, pair: field.payload)
             case (11, .lengthDelimited): cover(&eventFields, field.extent)
             case (13, .lengthDelimited): cover(&linkFields, field.extent)
             case (1, .lengthDelimited): traceID = WireString(bytes: bytes, range: field.payload)
@@ -79,6 +87,7 @@ public struct SpanView: WireMessageView {
         self.droppedLinksCount = droppedLinks
         self.status = status
         attributes = RepeatedMessages(bytes: bytes, range: attributeFields, fieldNumber: 9)
+        attributeKeyInitials = initials
         events = RepeatedMessages(bytes: bytes, range: eventFields, fieldNumber: 11)
         links = RepeatedMessages(bytes: bytes, range: linkFields, fieldNumber: 13)
     }

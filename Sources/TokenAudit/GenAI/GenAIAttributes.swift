@@ -32,9 +32,13 @@ struct GenAIAttributes {
     /// True when any key starts with a GenAI marker or `traceloop.` (whose
     /// workflow spans carry inputs and outputs): the spans redaction looks
     /// into. Allocation-free.
-    static func mayCarryContent(_ attributes: RepeatedMessages<KeyValueView>) -> Bool {
-        attributes.containsKey(where: isMarked)
+    static func mayCarryContent(_ span: SpanView) -> Bool {
+        // Most spans have no key starting with a marker's first byte: decided
+        // from what locating the span noted, without reading a key again.
+        span.attributeKeyInitials.mayShare(markerInitials) && span.attributes.containsKey(where: isMarked)
     }
+
+    private static let markerInitials = KeyInitials("gen_ai.", "llm.", "ai.", "openinference.", "traceloop.")
 
     /// A GenAI marker or `traceloop.`; the first byte rules out most keys
     /// (every span pays this for each of its keys).

@@ -59,7 +59,7 @@ final class GenAIStage: Sendable {
                 }
                 // One scan of the keys decides for both redaction and
                 // extraction: most spans carry no GenAI key and cost only this.
-                guard GenAIAttributes.mayCarryContent(span.attributes) else { return }
+                guard GenAIAttributes.mayCarryContent(span) else { return }
                 attributes.read(span, in: raw)
                 if redactContent, !attributes.contentFields.isEmpty {
                     let target = span.spliceTarget
