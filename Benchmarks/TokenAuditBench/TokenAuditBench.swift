@@ -54,13 +54,14 @@ struct TokenAuditBench {
             return
         }
 
-        // `--repeat-walk N [--llm-share S]`: only the codec walk, N passes, for `perf record`.
-        if let count = arguments.firstIndex(of: "--repeat-walk").flatMap({ Int(arguments[$0 + 1]) }) {
+        // `--repeat-walk N` / `--repeat-validate N` [--llm-share S]: only that codec workload, N passes, for `perf record`.
+        for (flag, workload) in [("--repeat-walk", Workloads.walkReadSplice), ("--repeat-validate", Workloads.validate)] {
+            guard let count = arguments.firstIndex(of: flag).flatMap({ Int(arguments[$0 + 1]) }) else { continue }
             let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
             let payload = Payloads.reference(llmShare: share, name: "reference")
-            var written = 0
-            for _ in 0..<count { written &+= Workloads.walkReadSplice(payload.bytes) }
-            print("\(count) walks × \(payload.spans) spans (LLM share \(share)), checksum \(written)")
+            var checksum = 0
+            for _ in 0..<count { checksum &+= workload(payload.bytes) }
+            print("\(count) passes of \(flag.dropFirst(9)) × \(payload.spans) spans (LLM share \(share)), checksum \(checksum)")
             return
         }
 

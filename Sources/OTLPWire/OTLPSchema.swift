@@ -22,9 +22,12 @@ public final class MessageSchema: @unchecked Sendable {
     /// reference counting. (Resolved lazily because the tree is recursive:
     /// `AnyValue` and `KeyValue` name each other.)
     private let resolved: UnsafeMutablePointer<Atomic<UInt>>
+    /// `KeyValue`: the validator tries `KeyValueShortcut` before walking it.
+    let isKeyValue: Bool
 
     init(_ name: String, _ fields: [FieldSchema]) {
         self.name = name
+        isKeyValue = name == "KeyValue"
         self.fields = fields.sorted { $0.number < $1.number }
         let highest = Int(fields.map(\.number).max() ?? 0)
         var table = [Int](repeating: -1, count: highest + 1)

@@ -70,6 +70,10 @@ public enum OTLPValidator {
             guard let nested = schema.nestedSchema(at: rule.fieldIndex) else { return }
             // Borrowed, not retained: schemas are immortal (see `nestedSchema(at:)`).
             let failure = nested._withUnsafeGuaranteedRef { nested -> WireError? in
+                // Attributes, in the layout every encoder writes, settled in a
+                // few byte reads (the walk below would nest twice per pair);
+                // only where the walk's depth limit could not have been hit.
+                if nested.isKeyValue, depth + 2 < maxDepth, KeyValueShortcut.accepts(bytes, field.payload) { return nil }
                 do throws(WireError) {
                     try validate(bytes, field.payload, nested, depth: depth + 1, maxDepth: maxDepth)
                     return nil
