@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import GRDB
 import Testing
 @testable import TokenAudit
 
@@ -69,6 +70,23 @@ import Testing
                 #expect(stored.request.readableBytesView.allSatisfy { $0 == UInt8((size + index) % 251) })
             }
             #expect(try reader.usage(of: "pipeline/logs").count == kept.count)
+        }
+    }
+
+    /// New queue files take large pages (a body is a few log frames, not
+    /// hundreds); a file made with SQLite's default keeps its pages and works.
+    @Test func newFilesTakeLargePagesAndOldFilesKeepTheirs() async throws {
+        let directory = TestFiles.temporaryDirectory()
+        let old = "\(directory)/old.sqlite"
+        try await DatabaseQueue(path: old).write { try $0.execute(sql: "CREATE TABLE before (x)") }
+        for (path, pageSize) in [("\(directory)/new.sqlite", DurableStore.pageSize), (old, 4096)] {
+            let store = try DurableStore(path: path, durability: .normal)
+            let id = try await store.append(batch(300_000, items: 7), to: "pipeline/traces")
+            let stored = try #require(try await store.batch(id))
+            #expect(stored.request.readableBytes == 300_000 && stored.itemCount == 7)
+            let reader = try DatabaseQueue(path: path)
+            let actual = try await reader.read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
+            #expect(actual == pageSize, "\(path)")
         }
     }
 
