@@ -4,6 +4,7 @@ public enum UTF8Validation {
     /// Whether `bytes[range]` is well-formed UTF-8. Eight ASCII bytes are
     /// checked per step, since OTLP keys and most values are ASCII.
     public static func isValid(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        if isASCII(bytes, range) { return true }
         var i = range.lowerBound
         let end = range.upperBound
         while i < end {
@@ -41,5 +42,29 @@ public enum UTF8Validation {
             i += need + 1
         }
         return true
+    }
+
+    /// Whether every byte is below 0x80, in word loads only: whole words,
+    /// then the last word again (overlapping), or for fewer than 8 bytes
+    /// the bytes ORed together. Keys and most values of OTLP are short ASCII
+    /// strings, which the byte loop above would finish one byte at a time.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var i = range.lowerBound
+        let end = range.upperBound
+        guard end - i >= 8 else {
+            var any: UInt8 = 0
+            while i < end {
+                any |= bytes[i]
+                i += 1
+            }
+            return any < 0x80
+        }
+        while end - i > 8 {
+            guard bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & high == 0 else { return false }
+            i += 8
+        }
+        return bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) & high == 0
     }
 }
