@@ -10,6 +10,7 @@ public enum AttributeValue: Sendable, Hashable {
 
 extension ProtoWriter {
     /// Writes one `KeyValue` as field `fieldNumber` (9 on a span, 6 on a log record).
+    @inlinable
     public mutating func attribute(_ fieldNumber: UInt32, key: String, value: AttributeValue) {
         var key = key
         key.withUTF8 { key in
@@ -39,6 +40,7 @@ extension ProtoWriter {
     }
 
     /// Bytes of a length-delimited field with a one-byte tag and a `count`-byte payload.
+    @inlinable
     static func lengthDelimitedSize(_ count: Int) -> Int {
         1 + VarintCoding.encodedSize(UInt64(count)) + count
     }
@@ -62,6 +64,7 @@ extension ProtoWriter {
     }
 
     /// Writes the body of an `AnyValue` holding `value`.
+    @inlinable
     public mutating func anyValue(_ value: AttributeValue) {
         switch value {
         case .string(let s): stringField(1, s)
