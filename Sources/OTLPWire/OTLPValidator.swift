@@ -18,6 +18,9 @@ public enum OTLPValidator {
         try validate(bytes, 0..<bytes.count, schema, depth: 0, maxDepth: maxDepth)
     }
 
+    /// Not inlined into its recursive callers: kept whole, its field loop
+    /// gets `ProtoCursor.next` inlined (inlined itself, it did not).
+    @inline(never)
     static func validate(
         _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ schema: MessageSchema, depth: Int, maxDepth: Int
     ) throws(WireError) {
