@@ -39,17 +39,7 @@ public struct ProtoWriter: Sendable {
         // Encoded on the stack and appended once: each `append` checks
         // uniqueness and capacity, which cost more than the encoding.
         var encoded: (UInt64, UInt16) = (0, 0)  // 10 bytes, the longest varint
-        let count = withUnsafeMutableBytes(of: &encoded) { out -> Int in
-            var v = value
-            var i = 0
-            while v >= 0x80 {
-                out[i] = UInt8(truncatingIfNeeded: v) | 0x80
-                v >>= 7
-                i += 1
-            }
-            out[i] = UInt8(truncatingIfNeeded: v)
-            return i + 1
-        }
+        let count = withUnsafeMutableBytes(of: &encoded) { VarintCoding.write(value, into: $0) }
         withUnsafeBytes(of: &encoded) { storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
     }
 

@@ -9,10 +9,6 @@ struct KeySignature {
         if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
     }
 
-    mutating func insert(_ key: UnsafeRawBufferPointer) {
-        insert(hash: KeyHash.of(key))
-    }
-
     func mayContain(_ key: UnsafeRawBufferPointer) -> Bool {
         let bit = Self.bit(of: KeyHash.of(key))
         return (bit < 64 ? low >> UInt64(bit) : high >> UInt64(bit - 64)) & 1 != 0

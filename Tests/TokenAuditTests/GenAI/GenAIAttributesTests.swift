@@ -14,7 +14,7 @@ import Testing
             // 12 keys of 0–40 bytes, as spans carry; then 12 keys never inserted.
             let present = (0..<12).map { _ in (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 0x21...0x7E, using: &random) } }
             var signature = KeySignature()
-            for key in present { key.withUnsafeBytes { signature.insert($0) } }
+            for key in present { key.withUnsafeBytes { signature.insert(hash: KeyHash.of($0)) } }
             for key in present { #expect(key.withUnsafeBytes { signature.mayContain($0) }) }
             for _ in 0..<12 {
                 let absent = (0..<Int.random(in: 1...40, using: &random)).map { _ in UInt8.random(in: 0x21...0x7E, using: &random) }
