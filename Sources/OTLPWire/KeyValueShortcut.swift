@@ -8,14 +8,8 @@
 enum KeyValueShortcut {
     @inline(__always)
     static func accepts(_ bytes: UnsafeRawBufferPointer, _ pair: Range<Int>) -> Bool {
-        let start = pair.lowerBound, end = pair.upperBound
-        guard end - start >= 4, bytes[start] == 0x0A, bytes[start + 1] < 0x80 else { return false }  // key: field 1, LEN
-        let keyEnd = start + 2 + Int(bytes[start + 1])
-        guard keyEnd + 2 <= end, bytes[keyEnd] == 0x12, bytes[keyEnd + 1] < 0x80,  // value: field 2, LEN, to the end
-              keyEnd + 2 + Int(bytes[keyEnd + 1]) == end,
-              UTF8Validation.isValid(bytes, (start + 2)..<keyEnd)
-        else { return false }
-        return acceptsScalar(bytes, (keyEnd + 2)..<end)
+        guard let layout = KeyValueView.encoderLayout(bytes, pair), UTF8Validation.isValid(bytes, layout.key) else { return false }
+        return acceptsScalar(bytes, layout.value.payload)
     }
 
     /// An `AnyValue` that is empty or holds exactly one scalar member.

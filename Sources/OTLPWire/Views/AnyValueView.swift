@@ -13,19 +13,30 @@ public struct KeyValueView: WireMessageView {
     public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context: Void) {
         self.frame = frame
         self.bytes = bytes
-        // What every encoder writes, read in four byte loads: the key, then
-        // the value, each with a one-byte length, filling the pair exactly.
-        // Any other layout takes the field loop (where the last key wins).
-        let start = frame.payload.lowerBound, end = frame.payload.upperBound
-        if end - start >= 4, bytes[start] == 0x0A, bytes[start + 1] < 0x80 {
-            let keyEnd = start + 2 + Int(bytes[start + 1])
-            if keyEnd + 2 <= end, bytes[keyEnd] == 0x12, bytes[keyEnd + 1] < 0x80, keyEnd + 2 + Int(bytes[keyEnd + 1]) == end {
-                key = WireString(bytes: bytes, range: (start + 2)..<keyEnd)
-                valueFrame = LengthFrame(prefixStart: keyEnd + 1, payload: (keyEnd + 2)..<end)
-                return
-            }
+        // Any layout but the encoders' takes the field loop (where the last key wins).
+        if let layout = Self.encoderLayout(bytes, frame.payload) {
+            key = WireString(bytes: bytes, range: layout.key)
+            valueFrame = layout.value
+            return
         }
         (key, valueFrame) = Self.decodeFields(bytes, frame.payload)
+    }
+
+    /// The key's bytes and the value's frame of a pair laid out as every
+    /// encoder writes it, read in four byte loads: the key (field 1), then
+    /// the value (field 2), each with a one-byte length, filling the pair
+    /// exactly. Nil for any other layout. The one definition of "the common
+    /// layout" that the views, the key scan, `KeyInitials` and the
+    /// validator's shortcut all rely on.
+    @inlinable @inline(__always)
+    static func encoderLayout(_ bytes: UnsafeRawBufferPointer, _ pair: Range<Int>) -> (key: Range<Int>, value: LengthFrame)? {
+        let start = pair.lowerBound, end = pair.upperBound
+        guard end - start >= 4, bytes[start] == 0x0A, bytes[start + 1] < 0x80 else { return nil }
+        let keyEnd = start + 2 + Int(bytes[start + 1])
+        guard keyEnd + 2 <= end, bytes[keyEnd] == 0x12, bytes[keyEnd + 1] < 0x80,
+              keyEnd + 2 + Int(bytes[keyEnd + 1]) == end
+        else { return nil }
+        return ((start + 2)..<keyEnd, LengthFrame(prefixStart: keyEnd + 1, payload: (keyEnd + 2)..<end))
     }
 
     @usableFromInline

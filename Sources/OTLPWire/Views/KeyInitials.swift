@@ -28,16 +28,10 @@ public struct KeyInitials: Sendable, Equatable {
     /// Adds the key of the `KeyValue` whose payload is `pair` in `bytes`.
     @inline(__always)
     mutating func insertKey(of bytes: UnsafeRawBufferPointer, pair: Range<Int>) {
-        // The layout every encoder writes, as `KeyValueView` reads it fast:
-        // field 1 and field 2, each with a one-byte length, filling the pair.
-        let start = pair.lowerBound, end = pair.upperBound
-        if end - start >= 4, bytes[start] == 0x0A, bytes[start + 1] < 0x80 {
-            let keyEnd = start + 2 + Int(bytes[start + 1])
-            if keyEnd + 2 <= end, bytes[keyEnd] == 0x12, bytes[keyEnd + 1] < 0x80, keyEnd + 2 + Int(bytes[keyEnd + 1]) == end {
-                if keyEnd > start + 2 { bits |= Self.bit(bytes[start + 2]) }
-                return
-            }
+        guard let layout = KeyValueView.encoderLayout(bytes, pair) else {
+            bits = ~0
+            return
         }
-        bits = ~0
+        if !layout.key.isEmpty { bits |= Self.bit(bytes[layout.key.lowerBound]) }
     }
 }

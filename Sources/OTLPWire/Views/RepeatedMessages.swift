@@ -130,16 +130,13 @@ extension KeyValueView {
     /// full view knows which key wins.
     @inlinable
     static func leadingKey(_ bytes: UnsafeRawBufferPointer, _ payload: Range<Int>) -> WireString? {
+        if let layout = encoderLayout(bytes, payload) { return WireString(bytes: bytes, range: layout.key) }
+        // Otherwise: a key with a one-byte length, then at most one field that is not a key.
         let start = payload.lowerBound
         guard payload.count >= 2, bytes[start] == 0x0A else { return nil }  // field 1, length-delimited
         let length = Int(bytes[start + 1])
         guard length < 0x80, start + 2 + length <= payload.upperBound else { return nil }
         let keyEnd = start + 2 + length
-        // The common case in two byte reads: a value (field 2) with a one-byte length that ends the pair.
-        if payload.upperBound - keyEnd >= 2, bytes[keyEnd] == 0x12, bytes[keyEnd + 1] < 0x80,
-           keyEnd + 2 + Int(bytes[keyEnd + 1]) == payload.upperBound {
-            return WireString(bytes: bytes, range: (start + 2)..<keyEnd)
-        }
         if keyEnd < payload.upperBound {
             var rest = ProtoCursor(bytes: bytes, range: keyEnd..<payload.upperBound)
             guard let value = try? rest.next(), value.number != 1, rest.isAtEnd else { return nil }

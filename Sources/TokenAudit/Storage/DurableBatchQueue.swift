@@ -131,7 +131,7 @@ final class DurableBatchQueue: BatchBuffer {
             s.count -= 1
             s.bytes -= batch.request.readableBytes
         }
-        logger.error("could not store batch; refusing it (the sender will retry)", metadata: ["error": "\(error)"])
+        logger.error("could not store batch; refusing it (a sender is told to retry, an exporter retries in 1 s)", metadata: ["error": "\(error)"])
         return .full
     }
 
