@@ -94,7 +94,7 @@ import Testing
         let path = "\(TestFiles.temporaryDirectory())/queue.sqlite"
         do {
             let queue = try open(path)
-            for size in [10, 20, 30, 40] { #expect(queue.offer(batch(size, items: size)) == .accepted) }
+            for size in [10, 20, 30, 40] { #expect(await queue.offer(batch(size, items: size)) == .accepted) }
             let first = try #require(await queue.next())
             await queue.complete(first)
             _ = await queue.next()  // handed out, never completed: the process "dies" here
@@ -117,24 +117,24 @@ import Testing
 
     @Test func boundsRefuseAndCompletionMakesRoom() async throws {
         let queue = try open("\(TestFiles.temporaryDirectory())/q.sqlite", count: 2, bytes: 100)
-        #expect(queue.offer(batch(60)) == .accepted)
-        #expect(queue.offer(batch(60)) == .full, "bytes")
-        #expect(queue.offer(batch(30)) == .accepted)
-        #expect(queue.offer(batch(1)) == .full, "count")
+        #expect(await queue.offer(batch(60)) == .accepted)
+        #expect(await queue.offer(batch(60)) == .full, "bytes")
+        #expect(await queue.offer(batch(30)) == .accepted)
+        #expect(await queue.offer(batch(1)) == .full, "count")
         let pusher = Task { await queue.push(batch(5)) }
         let first = try #require(await queue.next())
         await queue.complete(first)
         #expect(await pusher.value)
         #expect(queue.count == 2)
         queue.finish()
-        #expect(queue.offer(batch(1)) == .closed)
+        #expect(await queue.offer(batch(1)) == .closed)
     }
 
     @Test func aWaitingConsumerWakesForNewBatches() async throws {
         let queue = try open("\(TestFiles.temporaryDirectory())/w.sqlite")
         let consumer = Task { await queue.next()?.batch.itemCount }
         for _ in 0..<100 { await Task.yield() }
-        #expect(queue.offer(batch(8, items: 8)) == .accepted)
+        #expect(await queue.offer(batch(8, items: 8)) == .accepted)
         #expect(await consumer.value == 8)
     }
 }

@@ -9,12 +9,13 @@ struct QueuedBatch: Sendable {
 /// The bounded queue in front of a pipeline or an exporter: in memory
 /// (`BatchQueue`) or on disk (`DurableBatchQueue`).
 ///
-/// Producers `offer` (never waits; a full buffer is refused so a receiver can
-/// answer 503) or `push` (waits for room). One consumer takes batches with
+/// Producers `offer` (never waits for room: a full buffer is refused so a
+/// receiver can answer 503; a durable one suspends while it stores the
+/// batch) or `push` (waits for room). One consumer takes batches with
 /// `next()` and reports each done with `complete`. After `finish()`, offers
 /// are refused but everything queued is still handed out.
 protocol BatchBuffer: Sendable {
-    func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult
+    func offer(_ batch: TelemetryBatch) async -> BatchQueue.OfferResult
     /// Returns once a batch of `size` bytes might fit, or the buffer finished.
     func waitForRoom(bytes size: Int) async
     /// Enqueues, waiting while the buffer is full. Returns false when the
@@ -30,10 +31,10 @@ protocol BatchBuffer: Sendable {
 }
 
 extension BatchBuffer {
-    /// `push` for buffers whose `offer` never blocks (memory).
+    /// `push` for buffers whose `offer` only takes or refuses (memory).
     func push(_ batch: TelemetryBatch) async -> Bool {
         while true {
-            switch offer(batch) {
+            switch await offer(batch) {
             case .accepted: return true
             case .closed: return false
             case .full: await waitForRoom(bytes: batch.request.readableBytes)

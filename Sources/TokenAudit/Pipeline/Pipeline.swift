@@ -73,15 +73,17 @@ public final class Pipeline: Service {
     public var queuedRequests: Int { queue.count }
     public var depth: QueueDepth { queue.depth }
 
-    /// Takes `batch` if there is room, without waiting (receivers).
-    public func accept(_ batch: TelemetryBatch) -> Admission {
+    /// Takes `batch` if there is room, without waiting for room (receivers).
+    /// With a durable queue it returns once the batch is stored, suspending
+    /// meanwhile: a receiver's task never holds a thread while SQLite works.
+    public func accept(_ batch: TelemetryBatch) async -> Admission {
         for guardian in admissionGuards {
             if let reason = guardian.refusal {
                 refusedCounter.increment(by: batch.itemCount)
                 return .refused(reason)
             }
         }
-        switch queue.offer(batch) {
+        switch await queue.offer(batch) {
         case .accepted:
             acceptedCounter.increment(by: batch.itemCount)
             return .accepted
@@ -106,9 +108,7 @@ public final class Pipeline: Service {
             if let hold = holdPoint() {
                 await runHolding(hold)
             } else {
-                while let queued = await queue.next() {
-                    await deliver(await process(queued.batch, through: processors[...]), completing: queued)
-                }
+                await runInOrder()
             }
             logger.debug("pipeline drained")
         } onGracefulShutdown: {
@@ -117,6 +117,30 @@ public final class Pipeline: Service {
             self.queue.finish()
         }
     }
+
+    /// Requests are processed one at a time in arrival order, as they come;
+    /// delivery (durable exporters' queues store each request, this queue
+    /// then forgets it) runs beside processing, also in order, so processing
+    /// never waits for the disk. At most `deliveryDepth` processed requests
+    /// wait for delivery.
+    private func runInOrder() async {
+        let processed = ReorderBuffer<(QueuedBatch, TelemetryBatch)>(limit: Self.deliveryDepth)
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while let (queued, batch) = await processed.next() {
+                    await self.deliver(batch, completing: queued)
+                }
+            }
+            while let queued = await queue.next() {
+                let sequence = await processed.reserve()
+                processed.put((queued, await process(queued.batch, through: processors[...])), at: sequence)
+            }
+            processed.finish()
+        }
+    }
+
+    /// Processed requests waiting for delivery, at most (`runInOrder`).
+    static let deliveryDepth = 2
 
     /// The first processor that holds this pipeline's requests, and for how long.
     private func holdPoint() -> (index: Int, processor: any HoldingProcessor, wait: Duration)? {

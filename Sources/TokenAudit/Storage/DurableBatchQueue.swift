@@ -1,3 +1,4 @@
+import DequeModule
 import Logging
 import Synchronization
 
@@ -7,21 +8,20 @@ import Synchronization
 /// was passed on; batches found at start are handed out again first.
 ///
 /// SQLite calls run outside the lock; the lock guards the byte and count
-/// reservations and the waiting consumer and producers. `generation` counts
-/// appends (and `finish`) so a consumer that found nothing cannot miss an
-/// append made between its read and its wait.
+/// reservations, the order of hand-out and the waiting consumer and producers.
 ///
-/// Batches appended in this run are also kept in memory (up to
-/// `memoryLimitBytes`) until they are handed out, so the consumer reads only
-/// their id back from SQLite, not the body it was just given. The order of
-/// hand-out still comes from SQLite alone.
+/// The order of hand-out is kept in memory: the ids found at start, then
+/// each id as its row commits. Commits are serialised and ids grow, so this
+/// is the order a `SELECT ... ORDER BY id` would give, without asking SQLite
+/// for it on every hand-out. Batches appended in this run are also kept in
+/// memory (up to `memoryLimitBytes`) until they are handed out, so SQLite
+/// is read only for bodies stored before the start or past that limit.
 final class DurableBatchQueue: BatchBuffer {
     private struct State {
         var count: Int
         var bytes: Int
-        /// The last id handed out; the next read starts after it.
-        var cursor: Int64 = 0
-        var generation = 0
+        /// Ids stored and not yet handed out, ascending (commit order).
+        var unread: Deque<Int64> = []
         /// Acceptance time of every batch stored and not yet completed, by
         /// id (the queue-age gauge reads it after every delivery; asking
         /// SQLite would read every stored body).
@@ -54,7 +54,10 @@ final class DurableBatchQueue: BatchBuffer {
         self.logger = logger.with(metadata: "queue", "\(name)")
         let (count, bytes) = try store.usage(of: name)
         var initial = State(count: count, bytes: bytes)
-        if count > 0 { initial.acceptedAt = try store.acceptanceTimes(in: name) }
+        if count > 0 {
+            initial.acceptedAt = try store.acceptanceTimes(in: name)
+            initial.unread = Deque(try store.ids(in: name))
+        }
         state = Mutex(initial)
         if count > 0 {
             self.logger.notice("resuming batches accepted before the last stop", metadata: ["batches": "\(count)", "bytes": "\(bytes)"])
@@ -65,11 +68,13 @@ final class DurableBatchQueue: BatchBuffer {
     var bytes: Int { state.withLock { $0.bytes } }
     var oldestAcceptedAt: Int64? { state.withLock { $0.acceptedAt.values.min() } }
 
-    func offer(_ batch: TelemetryBatch) -> BatchQueue.OfferResult {
+    /// Returns once the batch is committed (or refused), suspending while
+    /// the connection is busy rather than holding the caller's thread.
+    func offer(_ batch: TelemetryBatch) async -> BatchQueue.OfferResult {
         let reserved = reserve(batch)
         guard reserved == .accepted else { return reserved }
         do {
-            try store.append(batch, to: name, committed: recorder(for: batch))
+            try await store.append(batch, to: name, committed: recorder(for: batch))
         } catch {
             return refuse(batch, error)
         }
@@ -112,12 +117,13 @@ final class DurableBatchQueue: BatchBuffer {
         }
     }
 
-    /// Runs inside the serialised write once the row is committed: a reader
-    /// can never see the row before what is recorded here.
+    /// Runs inside the serialised write once the row is committed, so ids
+    /// join `unread` in commit order.
     private func recorder(for batch: TelemetryBatch) -> @Sendable (Int64) -> Void {
         let size = batch.request.readableBytes
         return { [self] id in
             state.withLock { s in
+                s.unread.append(id)
                 s.acceptedAt[id] = batch.acceptedAtMilliseconds
                 guard s.inMemoryBytes + size <= memoryLimitBytes else { return }
                 s.inMemory[id] = batch
@@ -137,7 +143,6 @@ final class DurableBatchQueue: BatchBuffer {
 
     private func wakeConsumer() {
         let consumer = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            s.generation += 1
             defer { s.consumer = nil }
             return s.consumer
         }
@@ -157,34 +162,38 @@ final class DurableBatchQueue: BatchBuffer {
 
     func next() async -> QueuedBatch? {
         while true {
-            let (generation, cursor) = state.withLock { ($0.generation, $0.cursor) }
-            do {
-                if let id = try await store.firstID(in: name, after: cursor) {
-                    let kept = state.withLock { s -> TelemetryBatch? in
-                        guard let batch = s.inMemory.removeValue(forKey: id) else { return nil }
-                        s.inMemoryBytes -= batch.request.readableBytes
-                        return batch
-                    }
-                    // A failed read leaves the cursor where it was, so the batch is tried again.
-                    let batch: TelemetryBatch?
-                    if let kept { batch = kept } else { batch = try await store.batch(id) }
-                    state.withLock { $0.cursor = id }
-                    if let batch { return QueuedBatch(batch: batch, ticket: id) }
-                    continue  // the row vanished between the two reads (nothing removes unread rows; never hand out nothing)
-                }
-            } catch {
-                logger.error("could not read the queue; retrying", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-                continue
+            enum Turn { case kept(Int64, TelemetryBatch), stored(Int64), finished, empty }
+            let turn = state.withLock { s -> Turn in
+                guard let id = s.unread.popFirst() else { return s.finished ? .finished : .empty }
+                guard let batch = s.inMemory.removeValue(forKey: id) else { return .stored(id) }
+                s.inMemoryBytes -= batch.request.readableBytes
+                return .kept(id, batch)
             }
-            if state.withLock({ $0.finished }) { return nil }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let wait = state.withLock { s -> Bool in
-                    guard s.generation == generation, !s.finished else { return false }
-                    s.consumer = continuation
-                    return true
+            switch turn {
+            case .kept(let id, let batch):
+                return QueuedBatch(batch: batch, ticket: id)
+            case .stored(let id):
+                do {
+                    if let batch = try await store.batch(id) { return QueuedBatch(batch: batch, ticket: id) }
+                    continue  // the row is gone (nothing removes unread rows; never hand out nothing)
+                } catch {
+                    // Put back in front, so the batch is tried again in its turn.
+                    state.withLock { $0.unread.prepend(id) }
+                    logger.error("could not read the queue; retrying", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
                 }
-                if !wait { continuation.resume() }
+            case .finished:
+                return nil
+            case .empty:
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    // Checked again under the lock: an append or `finish` since the look above wakes no one.
+                    let wait = state.withLock { s -> Bool in
+                        guard s.unread.isEmpty, !s.finished else { return false }
+                        s.consumer = continuation
+                        return true
+                    }
+                    if !wait { continuation.resume() }
+                }
             }
         }
     }
@@ -209,7 +218,6 @@ final class DurableBatchQueue: BatchBuffer {
     func finish() {
         let (consumer, producers) = state.withLock { s -> (CheckedContinuation<Void, Never>?, [CheckedContinuation<Void, Never>]) in
             s.finished = true
-            s.generation += 1
             defer {
                 s.consumer = nil
                 s.producers.removeAll()

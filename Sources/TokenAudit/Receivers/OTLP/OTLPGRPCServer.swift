@@ -60,7 +60,7 @@ struct OTLPGRPCServer: Service {
                         .decode(body, signal: signal, mediaType: .protobuf, contentEncoding: nil)
                     if let tenant { batch = TenantStamp.apply(tenant, to: batch) }
                     if batch.itemCount > 0 {
-                        try PipelineAdmission.admit(batch, to: pipelines, retryAfter: config.retryAfter)
+                        try await PipelineAdmission.admit(batch, to: pipelines, retryAfter: config.retryAfter)
                     }
                 } catch {
                     logger.debug("refused OTLP/gRPC request", metadata: ["code": "\(error.code)", "reason": "\(error.message)"])

@@ -67,7 +67,7 @@ struct OTLPHTTPResponder: HTTPResponder {
             var batch = try OTLPRequestDecoder(maxBodySize: config.maxRequestBodySize)
                 .decode(body, signal: signal, mediaType: mediaType, contentEncoding: request.headers[.contentEncoding])
             if let tenant { batch = TenantStamp.apply(tenant, to: batch) }
-            if batch.itemCount > 0 { try PipelineAdmission.admit(batch, to: pipelines, retryAfter: config.retryAfter) }
+            if batch.itemCount > 0 { try await PipelineAdmission.admit(batch, to: pipelines, retryAfter: config.retryAfter) }
             return success(mediaType)
         } catch {
             return failure(error, mediaType: mediaType)

@@ -2,9 +2,9 @@
 /// whichever protocol carried it: all of them take it, or the sender is told
 /// to retry (503 / UNAVAILABLE) and keeps the data.
 enum PipelineAdmission {
-    static func admit(_ batch: TelemetryBatch, to pipelines: [Pipeline], retryAfter: Duration) throws(OTLPRefusal) {
+    static func admit(_ batch: TelemetryBatch, to pipelines: [Pipeline], retryAfter: Duration) async throws(OTLPRefusal) {
         for pipeline in pipelines {
-            switch pipeline.accept(batch) {
+            switch await pipeline.accept(batch) {
             case .accepted:
                 continue
             case .full:
