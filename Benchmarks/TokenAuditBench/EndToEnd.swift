@@ -11,7 +11,11 @@ import TokenAudit
 /// for `seconds`) against (a) a null sink built on the same HTTP stack and
 /// (b) the daemon (default pipeline: durable queues, tokenaudit processor
 /// with detection, `decision_wait` 0) forwarding over `otlp_http` to that
-/// null sink. Throughput, latency percentiles, and their ratio.
+/// null sink. Throughput, latency percentiles, and their ratio; then both
+/// again paced at half of the daemon's maximum, for the latency it adds.
+///
+/// Refused requests (503: a queue is full) are counted apart and the client
+/// sends again at once, so "spans/s" is what the daemon took, at most.
 enum EndToEnd {
     struct Run: Codable {
         var target: String
@@ -19,6 +23,9 @@ enum EndToEnd {
         var spansPerSecond: Double
         var p50Milliseconds: Double
         var p99Milliseconds: Double
+        /// Answers other than 200 (503 when a queue is full): not counted in
+        /// throughput or latency; the client sends its next request at once.
+        var refused: Int = 0
     }
 
     struct Result: Codable {
@@ -35,6 +42,26 @@ enum EndToEnd {
         var mixedNullSink: Run?
         var mixedDaemon: Run?
         var mixedRatio: Double?
+        /// Latency at half of the default daemon's measured maximum: the
+        /// daemon and the null sink paced at the same rate.
+        var halfLoad: [HalfLoad] = []
+    }
+
+    /// Issue 7's latency target: p99 added by the daemon at 50% of its max load.
+    struct HalfLoad: Codable {
+        var payload: String
+        var requestsPerSecond: Double
+        var nullSink: Run
+        var daemon: Run
+        var addedP99Milliseconds: Double
+
+        init(payload: String, requestsPerSecond: Double, nullSink: Run, daemon: Run) {
+            self.payload = payload
+            self.requestsPerSecond = requestsPerSecond
+            self.nullSink = nullSink
+            self.daemon = daemon
+            addedP99Milliseconds = daemon.p99Milliseconds - nullSink.p99Milliseconds
+        }
     }
 
     /// A daemon variant: what it runs, forwarding to the sink on `sinkPort`.
@@ -52,13 +79,14 @@ enum EndToEnd {
 
     /// Runs the load against one daemon variant and stops it (after it delivered its backlog).
     static func run(_ target: String, config: TokenAuditConfig, payload: [UInt8], spans: Int, connections: Int, seconds: Double,
-                    logger: Logger) async throws -> Run {
+                    shape: LoadShape = .closedLoop, logger: Logger) async throws -> Run {
         let daemon = try Daemon(config: config, logger: logger)
         let daemonGroup = try daemon.serviceGroup(gracefulShutdownSignals: [])
         let daemonRunning = Task { try await daemonGroup.run() }
         let daemonPort = try require(daemon.receivers.values.first).httpAddress
         let daemonURL = "http://127.0.0.1:\(await daemonPort.port())/v1/traces"
-        let result = try await load(target, url: daemonURL, payload: payload, spans: spans, connections: connections, seconds: seconds)
+        let result = try await load(target, url: daemonURL, payload: payload, spans: spans, connections: connections, seconds: seconds,
+                                    shape: shape)
         await daemonGroup.triggerGracefulShutdown()
         try await daemonRunning.value
         return result
@@ -87,7 +115,8 @@ enum EndToEnd {
             let sinkGroup = ServiceGroup(services: [sink], logger: logger)
             group.addTask { try await sinkGroup.run() }
             let port = await sinkPort.port()
-            let nullRun = try await load("null sink (same HTTP stack)", url: "http://127.0.0.1:\(port)/v1/traces", payload: payload,
+            let sinkURL = "http://127.0.0.1:\(port)/v1/traces"
+            let nullRun = try await load("null sink (same HTTP stack)", url: sinkURL, payload: payload,
                                          spans: spans, connections: connections, seconds: seconds)
             // Each daemon is stopped before the sink: it delivers its backlog first.
             var daemonRun: Run?
@@ -105,8 +134,9 @@ enum EndToEnd {
             let daemon = try require(daemonRun)
             var result = Result(nullSink: nullRun, daemon: daemon, ratio: daemon.spansPerSecond / nullRun.spansPerSecond,
                                 peakResidentMiB: 0, breakdown: breakdown)
+            var cases = [("reference, all LLM", payload, spans, daemon)]
             if let mixed {
-                let sinkRun = try await load("null sink, 5% LLM spans", url: "http://127.0.0.1:\(port)/v1/traces", payload: mixed.bytes,
+                let sinkRun = try await load("null sink, 5% LLM spans", url: sinkURL, payload: mixed.bytes,
                                              spans: mixed.spans, connections: connections, seconds: seconds)
                 let variant = try config(sinkPort: port, folder: folder + "/mixed", durable: true, processor: true)
                 let daemonRun = try await run("tokenaudit → null sink, 5% LLM spans", config: variant, payload: mixed.bytes,
@@ -114,6 +144,18 @@ enum EndToEnd {
                 result.mixedNullSink = sinkRun
                 result.mixedDaemon = daemonRun
                 result.mixedRatio = daemonRun.spansPerSecond / sinkRun.spansPerSecond
+                cases.append(("5% LLM", mixed.bytes, mixed.spans, daemonRun))
+            }
+            // Twice as long as the runs above: at half load a p99 rests on few requests.
+            for (name, bytes, spanCount, maximum) in cases {
+                let rate = maximum.spansPerSecond / Double(spanCount) / 2
+                let shape = LoadShape.paced(requestsPerSecond: rate)
+                let sinkRun = try await load("null sink", url: sinkURL, payload: bytes, spans: spanCount, connections: connections,
+                                             seconds: 2 * seconds, shape: shape)
+                let variant = try config(sinkPort: port, folder: folder + "/half-\(result.halfLoad.count)", durable: true, processor: true)
+                let daemonRun = try await run("tokenaudit → null sink", config: variant, payload: bytes, spans: spanCount,
+                                              connections: connections, seconds: 2 * seconds, shape: shape, logger: logger)
+                result.halfLoad.append(HalfLoad(payload: name, requestsPerSecond: rate, nullSink: sinkRun, daemon: daemonRun))
             }
             await sinkGroup.triggerGracefulShutdown()
             try await group.waitForAll()
@@ -122,49 +164,80 @@ enum EndToEnd {
         }
     }
 
-    static func load(_ target: String, url: String, payload: [UInt8], spans: Int, connections: Int, seconds: Double) async throws -> Run {
+    /// How the clients send: back to back (the most a target takes), or on a
+    /// fixed schedule (open loop) at a given rate, for latency at a known load.
+    enum LoadShape {
+        case closedLoop
+        /// Request `k` of `c` connections is due at `start + k / rate`; its
+        /// latency counts from when it was due, not from when it went out, so
+        /// a stall is charged to every request it delayed (no coordinated omission).
+        case paced(requestsPerSecond: Double)
+    }
+
+    static func load(_ target: String, url: String, payload: [UInt8], spans: Int, connections: Int, seconds: Double,
+                     shape: LoadShape = .closedLoop) async throws -> Run {
         // Its own client, shut down at the end: kept-alive connections would
         // otherwise hold the servers' graceful shutdown open.
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let body = ByteBuffer(bytes: payload)
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
-        let latencies: [Double]
+        let deadline = started + .milliseconds(Int(seconds * 1000))
+        let (latencies, refused): ([Double], Int)
         do {
-            latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for _ in 0..<connections {
+            (latencies, refused) = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+            for connection in 0..<connections {
                 group.addTask {
                     var mine: [Double] = []
-                    while ContinuousClock.now < deadline {
+                    var refusedByMe = 0
+                    var sentByMe = 0
+                    while true {
+                        let due: ContinuousClock.Instant
+                        switch shape {
+                        case .closedLoop:
+                            due = ContinuousClock.now
+                        case .paced(let rate):
+                            let slot = Double(sentByMe * connections + connection) / rate
+                            due = started + .nanoseconds(Int64(slot * 1e9))
+                            if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                        }
+                        guard due < deadline else { break }
+                        sentByMe += 1
                         var request = HTTPClientRequest(url: url)
                         request.method = .POST
                         request.headers.add(name: "Content-Type", value: "application/x-protobuf")
                         request.body = .bytes(body)
-                        let sent = ContinuousClock.now
                         let response = try await client.execute(request, timeout: .seconds(30))
                         _ = try await response.body.collect(upTo: 1 << 20)
                         if response.status == .ok {
-                            let elapsed = ContinuousClock.now - sent
-                            mine.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                            mine.append(milliseconds(ContinuousClock.now - due))
+                        } else {
+                            refusedByMe += 1
                         }
                     }
-                    return mine
+                    return (mine, refusedByMe)
                 }
             }
             var all: [Double] = []
-            for try await part in group { all += part }
-            return all.sorted()
+            var refused = 0
+            for try await (part, refusedByOne) in group {
+                all += part
+                refused += refusedByOne
+            }
+            return (all.sorted(), refused)
         }
         } catch {
             try? await client.shutdown()
             throw error
         }
         try await client.shutdown()
-        let elapsed = ContinuousClock.now - started
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let wall = milliseconds(ContinuousClock.now - started) / 1000
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         return Run(target: target, requests: latencies.count, spansPerSecond: Double(latencies.count * spans) / wall,
-                   p50Milliseconds: percentile(0.5), p99Milliseconds: percentile(0.99))
+                   p50Milliseconds: percentile(0.5), p99Milliseconds: percentile(0.99), refused: refused)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 }
 

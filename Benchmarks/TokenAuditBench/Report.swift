@@ -98,6 +98,15 @@ enum Report {
                 }
                 md += String(format: "\nRatio at 5%% LLM: **%.2f**.\n", ratio)
             }
+            if !e.halfLoad.isEmpty {
+                md += "\n### Latency at half of the daemon's maximum (open loop, paced; latency counted from each request's due time)\n\n"
+                md += "| payload | requests/s | null sink p50 / p99 | tokenaudit p50 / p99 | p99 added |\n|---|---:|---:|---:|---:|\n"
+                for half in e.halfLoad {
+                    md += String(format: "| %@ | %.0f | %.1f / %.1f ms | %.1f / %.1f ms | **%.1f ms** |\n", half.payload as NSString,
+                                 half.requestsPerSecond, half.nullSink.p50Milliseconds, half.nullSink.p99Milliseconds,
+                                 half.daemon.p50Milliseconds, half.daemon.p99Milliseconds, half.addedP99Milliseconds)
+                }
+            }
         }
         try md.write(toFile: "\(folder)/latest.md", atomically: true, encoding: .utf8)
     }

@@ -124,8 +124,13 @@ struct TokenAuditBench {
                                                       seconds: quick ? 1 : 5)
             let mixedRuns = [measured.mixedNullSink, measured.mixedDaemon].compactMap { $0 }
             for run in [measured.nullSink, measured.daemon] + measured.breakdown + mixedRuns {
-                print(String(format: "  %@: %.0f spans/s, p50 %.1f ms, p99 %.1f ms (%d requests)", run.target as NSString,
-                             run.spansPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.requests))
+                print(String(format: "  %@: %.0f spans/s, p50 %.1f ms, p99 %.1f ms (%d requests, %d refused)", run.target as NSString,
+                             run.spansPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.requests, run.refused))
+            }
+            for half in measured.halfLoad {
+                print(String(format: "  half load, %@ (%.0f req/s): null sink p50 %.1f / p99 %.1f ms, tokenaudit p50 %.1f / p99 %.1f ms, p99 added %.1f ms",
+                             half.payload as NSString, half.requestsPerSecond, half.nullSink.p50Milliseconds, half.nullSink.p99Milliseconds,
+                             half.daemon.p50Milliseconds, half.daemon.p99Milliseconds, half.addedP99Milliseconds))
             }
             print(String(format: "  ratio %.2f (all LLM), %.2f (5%% LLM); peak RSS of the bench process %.0f MiB",
                          measured.ratio, measured.mixedRatio ?? 0, measured.peakResidentMiB))
