@@ -93,12 +93,17 @@ enum Report {
                 md += String(format: "\nRatio at 5%% LLM: **%.2f**.\n", ratio)
             }
             if !e.halfLoad.isEmpty {
-                md += "\n### Latency at half of the daemon's maximum (open loop, paced; latency counted from each request's due time)\n\n"
+                md += "\n### Latency at half of the daemon's maximum\n\n"
+                md += "Open loop: requests sent on a schedule, latency counted from each one's due time. Sink and daemon take "
+                md += "\(EndToEnd.HalfLoad.segments) turns each; medians of the turns, each turn's p99 range in parentheses.\n\n"
                 md += "| payload | requests/s | null sink p50 / p99 | tokenaudit p50 / p99 | p99 added |\n|---|---:|---:|---:|---:|\n"
                 for half in e.halfLoad {
-                    md += String(format: "| %@ | %.0f | %.1f / %.1f ms | %.1f / %.1f ms | **%.1f ms** |\n", half.payload as NSString,
-                                 half.requestsPerSecond, half.nullSink.p50Milliseconds, half.nullSink.p99Milliseconds,
-                                 half.daemon.p50Milliseconds, half.daemon.p99Milliseconds, half.addedP99Milliseconds)
+                    let (sink, daemon) = (half.p99Range(half.nullSink), half.p99Range(half.daemon))
+                    md += String(format: "| %@ | %.0f | %.1f / %.1f ms (%.1f–%.1f) | %.1f / %.1f ms (%.1f–%.1f) | **%.1f ms** |\n",
+                                 half.payload as NSString, half.requestsPerSecond,
+                                 half.p50(half.nullSink), half.nullSinkP99Milliseconds, sink.lowerBound, sink.upperBound,
+                                 half.p50(half.daemon), half.daemonP99Milliseconds, daemon.lowerBound, daemon.upperBound,
+                                 half.addedP99Milliseconds)
                 }
             }
         }

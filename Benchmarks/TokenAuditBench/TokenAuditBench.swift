@@ -128,9 +128,11 @@ struct TokenAuditBench {
                              run.spansPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.requests, run.refused))
             }
             for half in measured.halfLoad {
-                print(String(format: "  half load, %@ (%.0f req/s): null sink p50 %.1f / p99 %.1f ms, tokenaudit p50 %.1f / p99 %.1f ms, p99 added %.1f ms",
-                             half.payload as NSString, half.requestsPerSecond, half.nullSink.p50Milliseconds, half.nullSink.p99Milliseconds,
-                             half.daemon.p50Milliseconds, half.daemon.p99Milliseconds, half.addedP99Milliseconds))
+                let p99s = { (runs: [EndToEnd.Run]) in runs.map { String(format: "%.1f", $0.p99Milliseconds) }.joined(separator: ", ") }
+                print(String(format: "  half load, %@ (%.0f req/s): null sink p50 %.1f / p99 %.1f ms [%@], tokenaudit p50 %.1f / p99 %.1f ms [%@], p99 added %.1f ms",
+                             half.payload as NSString, half.requestsPerSecond, half.p50(half.nullSink), half.nullSinkP99Milliseconds,
+                             p99s(half.nullSink) as NSString, half.p50(half.daemon), half.daemonP99Milliseconds, p99s(half.daemon) as NSString,
+                             half.addedP99Milliseconds))
             }
             print(String(format: "  ratio %.2f (all LLM), %.2f (5%% LLM); peak RSS of the bench process %.0f MiB",
                          measured.ratio, measured.mixedRatio ?? 0, measured.peakResidentMiB))
