@@ -132,6 +132,31 @@ import Testing
         #expect(await queue.offer(batch(1)) == .closed)
     }
 
+    /// A group is stored in one commit, comes out in order as separate
+    /// batches, waits for room as a whole, and is forgotten as a whole.
+    @Test func groupsAreStoredAndForgottenTogether() async throws {
+        let path = "\(TestFiles.temporaryDirectory())/group.sqlite"
+        do {
+            let queue = try open(path, count: 4, bytes: 1000)
+            #expect(await queue.push([batch(10, items: 10), batch(20, items: 20), batch(30, items: 30)]))
+            #expect(queue.count == 3 && queue.bytes == 60)
+            // Two more do not fit beside three (bound 4): the group waits for room as a whole.
+            let pusher = Task { await queue.push([batch(40, items: 40), batch(50, items: 50)]) }
+            var out: [QueuedBatch] = []
+            for _ in 0..<3 { out.append(try #require(await queue.next())) }
+            #expect(out.map(\.batch.itemCount) == [10, 20, 30])
+            #expect(queue.count == 3, "the waiting group took no room yet")
+            await queue.complete(Array(out.prefix(2)))
+            #expect(await pusher.value)
+            #expect(queue.count == 3 && queue.bytes == 30 + 40 + 50)
+        }
+        let reopened = try open(path, count: 4, bytes: 1000)
+        reopened.finish()
+        var seen: [Int] = []
+        while let queued = await reopened.next() { seen.append(queued.batch.itemCount) }
+        #expect(seen == [30, 40, 50], "the completed pair is gone from disk; the group came after what was there")
+    }
+
     @Test func aWaitingConsumerWakesForNewBatches() async throws {
         let queue = try open("\(TestFiles.temporaryDirectory())/w.sqlite")
         let consumer = Task { await queue.next()?.batch.itemCount }

@@ -5,7 +5,8 @@ import Testing
 @testable import TokenAudit
 
 /// Without a hold, a pipeline processes one request while it delivers the
-/// one before, and still hands them on in arrival order.
+/// one before, hands requests waiting together to its exporters as one
+/// group, and still hands them on in arrival order, each with its own bytes.
 @Suite struct PipelineDeliveryTests {
     /// Opens once; `wait` returns true when opened, false when `timeout`
     /// passed first (the bound only keeps a broken pipeline from hanging).
@@ -44,38 +45,48 @@ import Testing
         }
     }
 
-    /// Tags each request with its position and opens `gate` when it starts on the second.
+    /// Records the order of requests and opens `gate` when it starts on `opensAt`.
     final class TaggingProcessor: TelemetryProcessor {
         let id = ComponentID("tagging")
         let gate: Gate
+        let opensAt: Int
         let started = Mutex<[Int]>([])
 
-        init(gate: Gate) { self.gate = gate }
+        init(gate: Gate, opensAt: Int) {
+            self.gate = gate
+            self.opensAt = opensAt
+        }
 
         func process(_ batch: TelemetryBatch) async -> TelemetryBatch {
             started.withLock { $0.append(batch.itemCount) }
-            if batch.itemCount == 2 { gate.open() }
+            if batch.itemCount == opensAt { gate.open() }
             return batch
         }
     }
 
-    /// Holds the first request's delivery until the pipeline processes the second.
+    /// Holds the delivery of the group holding the first request until `gate` opens.
     final class GatedExporter: TelemetryExporter {
         let id = ComponentID("gated")
         let stats = ExporterStats(exporter: ComponentID("gated"))
         let depth = QueueDepth(batches: 0, bytes: 0, oldestAgeSeconds: nil)
         let gate: Gate
-        let received = Mutex<[Int]>([])
+        /// Each `export` call's requests: (position, bytes).
+        let groups = Mutex<[[(Int, [UInt8])]]>([])
         let overlapped = Mutex<Bool?>(nil)
 
         init(gate: Gate) { self.gate = gate }
 
         func export(_ batch: TelemetryBatch) async -> Bool {
-            if batch.itemCount == 1 {
+            await export([batch])
+        }
+
+        func export(_ batches: [TelemetryBatch]) async -> Bool {
+            if batches.contains(where: { $0.itemCount == 1 }) {
                 let opened = await gate.wait(timeout: .seconds(30))
                 overlapped.withLock { $0 = opened }
             }
-            received.withLock { $0.append(batch.itemCount) }
+            let group = batches.map { ($0.itemCount, Array($0.request.readableBytesView)) }
+            groups.withLock { $0.append(group) }
             return true
         }
 
@@ -84,18 +95,23 @@ import Testing
 
     @Test func processingOverlapsTheDeliveryBeforeItAndOrderHolds() async throws {
         let gate = Gate()
-        let processor = TaggingProcessor(gate: gate)
+        // Opened when the 7th request is processed: by then 2-6 wait for delivery together.
+        let processor = TaggingProcessor(gate: gate, opensAt: 7)
         let exporter = GatedExporter(gate: gate)
         let pipeline = Pipeline(id: ComponentID("traces"), signal: .traces, processors: [processor], exporters: [exporter],
                                 logger: Logger(label: "test"))
-        for position in 1...6 {
+        for position in 1...7 {
             let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: [UInt8(position)]), itemCount: position)
             #expect(await pipeline.accept(batch) == .accepted)
         }
         pipeline.queue.finish()
         try await pipeline.run()
-        #expect(exporter.overlapped.withLock { $0 } == true, "the second request was processed while the first was being delivered")
-        #expect(exporter.received.withLock { $0 } == Array(1...6), "delivered in arrival order")
-        #expect(processor.started.withLock { $0 } == Array(1...6), "processed in arrival order")
+        #expect(exporter.overlapped.withLock { $0 } == true, "later requests were processed while the first was being delivered")
+        let groups = exporter.groups.withLock { $0 }
+        let delivered = groups.flatMap { $0 }
+        #expect(delivered.map(\.0) == Array(1...7), "delivered in arrival order, each once")
+        #expect(delivered.allSatisfy { $0.1 == [UInt8($0.0)] }, "each request keeps its own bytes (grouped, never merged)")
+        #expect(groups.contains { $0.count > 1 }, "requests waiting together went out as one group: \(groups.map { $0.map(\.0) })")
+        #expect(processor.started.withLock { $0 } == Array(1...7), "processed in arrival order")
     }
 }

@@ -12,6 +12,26 @@ import Testing
         var current: Int { value.withLock { $0 } }
     }
 
+    /// `nextIfReady` takes only the next result in sequence, only when it is
+    /// there and accepted, and taking it makes room for the producer.
+    @Test func nextIfReadyTakesOnlyTheNextInSequence() async {
+        let buffer = ReorderBuffer<Int>(limit: 3)
+        for _ in 0..<3 { _ = await buffer.reserve() }
+        buffer.put(12, at: 2)
+        buffer.put(11, at: 1)
+        #expect(buffer.nextIfReady { _ in true } == nil, "0 is not there; 1 and 2 wait behind it")
+        buffer.put(10, at: 0)
+        #expect(buffer.nextIfReady { $0 < 10 } == nil, "refused by the predicate: stays next")
+        #expect(buffer.nextIfReady { _ in true } == 10)
+        #expect(await buffer.reserve() == 3, "taking one made room")
+        #expect(buffer.nextIfReady { _ in true } == 11)
+        #expect(await buffer.next() == 12)
+        buffer.finish()
+        buffer.put(13, at: 3)
+        #expect(buffer.nextIfReady { _ in true } == 13)
+        #expect(await buffer.next() == nil)
+    }
+
     @Test func resultsFinishedInAnyOrderComeOutInSequence() async {
         let buffer = ReorderBuffer<Int>(limit: 4)
         let taken = Count()

@@ -21,8 +21,12 @@ protocol BatchBuffer: Sendable {
     /// Enqueues, waiting while the buffer is full. Returns false when the
     /// buffer was finished (the batch was not taken).
     func push(_ batch: TelemetryBatch) async -> Bool
+    /// `push` for several batches, in order (one commit when durable).
+    func push(_ batches: [TelemetryBatch]) async -> Bool
     func next() async -> QueuedBatch?
     func complete(_ queued: QueuedBatch) async
+    /// `complete` for several batches at once (one commit when durable).
+    func complete(_ queued: [QueuedBatch]) async
     func finish()
     var count: Int { get }
     var bytes: Int { get }
@@ -31,6 +35,15 @@ protocol BatchBuffer: Sendable {
 }
 
 extension BatchBuffer {
+    func complete(_ queued: [QueuedBatch]) async {
+        for one in queued { await complete(one) }
+    }
+
+    func push(_ batches: [TelemetryBatch]) async -> Bool {
+        for batch in batches where await !push(batch) { return false }
+        return true
+    }
+
     /// `push` for buffers whose `offer` only takes or refuses (memory).
     func push(_ batch: TelemetryBatch) async -> Bool {
         while true {

@@ -122,13 +122,22 @@ public final class Pipeline: Service {
     /// delivery (durable exporters' queues store each request, this queue
     /// then forgets it) runs beside processing, also in order, so processing
     /// never waits for the disk. At most `deliveryDepth` processed requests
-    /// wait for delivery.
+    /// wait for delivery; those waiting together are handed to the exporters
+    /// and completed as a group (up to `groupBytes`), so a durable queue
+    /// commits once for the group instead of once per request. Requests keep
+    /// their bytes: a group is several requests, never a merged one.
     private func runInOrder() async {
         let processed = ReorderBuffer<(QueuedBatch, TelemetryBatch)>(limit: Self.deliveryDepth)
         await withDiscardingTaskGroup { group in
             group.addTask {
-                while let (queued, batch) = await processed.next() {
-                    await self.deliver(batch, completing: queued)
+                while let first = await processed.next() {
+                    var waiting = [first]
+                    var bytes = first.1.request.readableBytes
+                    while let next = processed.nextIfReady(where: { bytes + $0.1.request.readableBytes <= Self.groupBytes }) {
+                        waiting.append(next)
+                        bytes += next.1.request.readableBytes
+                    }
+                    await self.deliver(waiting.map(\.1), completing: waiting.map(\.0))
                 }
             }
             while let queued = await queue.next() {
@@ -140,7 +149,10 @@ public final class Pipeline: Service {
     }
 
     /// Processed requests waiting for delivery, at most (`runInOrder`).
-    static let deliveryDepth = 2
+    static let deliveryDepth = 16
+    /// Requests delivered as one group, at most this many bytes together:
+    /// grouping pays off for small requests; large ones go one by one.
+    static let groupBytes = 1 << 20
 
     /// The first processor that holds this pipeline's requests, and for how long.
     private func holdPoint() -> (index: Int, processor: any HoldingProcessor, wait: Duration)? {
@@ -167,7 +179,7 @@ public final class Pipeline: Service {
             group.addTask {
                 while let parked = await line.next() {
                     let released = parked.deferred.release()
-                    await self.deliver(await self.process(released, through: self.processors[(hold.index + 1)...]), completing: parked.queued)
+                    await self.deliver([await self.process(released, through: self.processors[(hold.index + 1)...])], completing: [parked.queued])
                 }
             }
             group.addTask {
@@ -196,10 +208,10 @@ public final class Pipeline: Service {
         return processed
     }
 
-    private func deliver(_ processed: TelemetryBatch, completing queued: QueuedBatch) async {
+    private func deliver(_ processed: [TelemetryBatch], completing queued: [QueuedBatch]) async {
         for exporter in exporters where await !exporter.export(processed) {
-            logger.error("exporter already stopped; batch not delivered to it", metadata: [
-                "exporter": "\(exporter.id)", "items": "\(processed.itemCount)",
+            logger.error("exporter already stopped; batches not delivered to it", metadata: [
+                "exporter": "\(exporter.id)", "items": "\(processed.reduce(0) { $0 + $1.itemCount })",
             ])
         }
         // Every exporter holds it now (durably, when queues are durable).

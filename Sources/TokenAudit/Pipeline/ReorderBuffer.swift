@@ -74,6 +74,20 @@ final class ReorderBuffer<Element: Sendable>: Sendable {
         consumer?.resume(returning: nil)
     }
 
+    /// The next result in sequence order if it is ready and `accept`s it,
+    /// without waiting; nil otherwise (it stays next). The consumer's.
+    func nextIfReady(where accept: (Element) -> Bool) -> Element? {
+        let (element, producer) = state.withLock { s -> (Element?, CheckedContinuation<Void, Never>?) in
+            guard let element = s.ready[s.nextOut], accept(element) else { return (nil, nil) }
+            s.ready[s.nextOut] = nil
+            s.nextOut += 1
+            defer { s.producer = nil }
+            return (element, s.producer)
+        }
+        producer?.resume()
+        return element
+    }
+
     /// The next result in sequence order; nil when finished and all are taken. One consumer.
     func next() async -> Element? {
         await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in

@@ -71,47 +71,62 @@ final class DurableBatchQueue: BatchBuffer {
     /// Returns once the batch is committed (or refused), suspending while
     /// the connection is busy rather than holding the caller's thread.
     func offer(_ batch: TelemetryBatch) async -> BatchQueue.OfferResult {
-        let reserved = reserve(batch)
+        let reserved = reserve(count: 1, bytes: batch.request.readableBytes)
         guard reserved == .accepted else { return reserved }
-        do {
-            try await store.append(batch, to: name, committed: recorder(for: batch))
-        } catch {
-            return refuse(batch, error)
-        }
-        wakeConsumer()
-        return .accepted
+        return await store([batch]) ? .accepted : .full
     }
 
-    /// Waits for room, then stores the batch suspending (not blocking a
-    /// thread of the cooperative pool) while the connection is busy.
     func push(_ batch: TelemetryBatch) async -> Bool {
+        await push([batch])
+    }
+
+    /// Waits for room for all of `batches`, then stores them in one commit,
+    /// suspending (not blocking a thread of the cooperative pool) while the
+    /// connection is busy.
+    func push(_ batches: [TelemetryBatch]) async -> Bool {
+        guard !batches.isEmpty else { return true }
+        let size = batches.reduce(0) { $0 + $1.request.readableBytes }
         while true {
-            switch reserve(batch) {
+            switch reserve(count: batches.count, bytes: size) {
             case .closed:
                 return false
             case .full:
-                await waitForRoom(bytes: batch.request.readableBytes)
+                await waitForRoom(count: batches.count, bytes: size)
             case .accepted:
-                do {
-                    try await store.append(batch, to: name, committed: recorder(for: batch))
-                } catch {
-                    _ = refuse(batch, error)
-                    try? await Task.sleep(for: .seconds(1))  // a failing disk is not retried in a tight loop
-                    continue
-                }
-                wakeConsumer()
-                return true
+                if await store(batches) { return true }
+                try? await Task.sleep(for: .seconds(1))  // a failing disk is not retried in a tight loop
             }
         }
     }
 
-    private func reserve(_ batch: TelemetryBatch) -> BatchQueue.OfferResult {
-        let size = batch.request.readableBytes
-        return state.withLock { s in
+    /// Stores batches whose room is reserved; on failure gives the room back.
+    private func store(_ batches: [TelemetryBatch]) async -> Bool {
+        do {
+            try await store.append(batches, to: name, committed: batches.map(recorder(for:)))
+        } catch {
+            state.withLock { s in
+                s.count -= batches.count
+                s.bytes -= batches.reduce(0) { $0 + $1.request.readableBytes }
+            }
+            logger.error("could not store batches; refusing them (a sender is told to retry, an exporter retries in 1 s)",
+                         metadata: ["error": "\(error)", "batches": "\(batches.count)"])
+            return false
+        }
+        wakeConsumer()
+        return true
+    }
+
+    /// Whether `count` more batches of `size` bytes in all would pass the bounds.
+    private func wouldOverflow(_ s: State, count: Int, bytes size: Int) -> Bool {
+        // An empty queue takes anything, so one oversized request cannot wedge it.
+        s.count > 0 && (s.count + count > maxCount || s.bytes + size > maxBytes)
+    }
+
+    private func reserve(count: Int, bytes size: Int) -> BatchQueue.OfferResult {
+        state.withLock { s in
             if s.finished { return .closed }
-            // An empty queue takes any batch, so one oversized request cannot wedge it.
-            if s.count > 0, s.count >= maxCount || s.bytes + size > maxBytes { return .full }
-            s.count += 1
+            if wouldOverflow(s, count: count, bytes: size) { return .full }
+            s.count += count
             s.bytes += size
             return .accepted
         }
@@ -132,15 +147,6 @@ final class DurableBatchQueue: BatchBuffer {
         }
     }
 
-    private func refuse(_ batch: TelemetryBatch, _ error: any Error) -> BatchQueue.OfferResult {
-        state.withLock { s in
-            s.count -= 1
-            s.bytes -= batch.request.readableBytes
-        }
-        logger.error("could not store batch; refusing it (a sender is told to retry, an exporter retries in 1 s)", metadata: ["error": "\(error)"])
-        return .full
-    }
-
     private func wakeConsumer() {
         let consumer = state.withLock { s -> CheckedContinuation<Void, Never>? in
             defer { s.consumer = nil }
@@ -150,9 +156,13 @@ final class DurableBatchQueue: BatchBuffer {
     }
 
     func waitForRoom(bytes size: Int) async {
+        await waitForRoom(count: 1, bytes: size)
+    }
+
+    private func waitForRoom(count: Int, bytes size: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let wait = state.withLock { s -> Bool in
-                guard !s.finished, s.count > 0, s.count >= maxCount || s.bytes + size > maxBytes else { return false }
+                guard !s.finished, wouldOverflow(s, count: count, bytes: size) else { return false }
                 s.producers.append(continuation)
                 return true
             }
@@ -199,16 +209,25 @@ final class DurableBatchQueue: BatchBuffer {
     }
 
     func complete(_ queued: QueuedBatch) async {
-        guard let ticket = queued.ticket else { return }
+        await complete([queued])
+    }
+
+    /// Forgets `queued` in one commit, then makes their room available.
+    func complete(_ queued: [QueuedBatch]) async {
+        let done = queued.filter { $0.ticket != nil }
+        guard !done.isEmpty else { return }
         do {
-            try await store.remove(ticket)
+            try await store.remove(done.compactMap(\.ticket))
         } catch {
-            logger.error("could not remove a delivered batch; it may be delivered again after a restart", metadata: ["error": "\(error)"])
+            logger.error("could not remove delivered batches; they may be delivered again after a restart",
+                         metadata: ["error": "\(error)", "batches": "\(done.count)"])
         }
         let producers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.acceptedAt[ticket] = nil
-            s.count -= 1
-            s.bytes -= queued.batch.request.readableBytes
+            for one in done {
+                if let ticket = one.ticket { s.acceptedAt[ticket] = nil }
+                s.count -= 1
+                s.bytes -= one.batch.request.readableBytes
+            }
             defer { s.producers.removeAll() }
             return s.producers
         }

@@ -75,27 +75,30 @@ public final class DurableStore: Sendable {
     /// come in id order.
     @discardableResult
     func append(_ batch: TelemetryBatch, to queue: String, committed: @escaping @Sendable (Int64) -> Void = { _ in }) async throws -> Int64 {
-        let body = Data(batch.request.readableBytesView)
-        let id = try await database.writeWithoutTransaction { db in
-            try Self.insert(batch, body: body, into: queue, db, committed: committed)
-        }
-        checkpointer.noteWritten(bytes: body.count)
-        return id
+        try await append([batch], to: queue, committed: [committed])[0]
     }
 
-    /// One row, committed, then `committed` with its id (still inside the serialised write).
-    private static func insert(_ batch: TelemetryBatch, body: Data, into queue: String, _ db: Database,
-                               committed: (Int64) -> Void) throws -> Int64 {
-        var id: Int64 = 0
-        try db.inTransaction {
-            try db.execute(
-                sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
-            id = db.lastInsertedRowID
-            return .commit
+    /// `append` for several batches in one transaction; `committed[i]` gets
+    /// the id of `batches[i]`, in order, after the commit.
+    @discardableResult
+    func append(_ batches: [TelemetryBatch], to queue: String, committed: [@Sendable (Int64) -> Void]) async throws -> [Int64] {
+        let bodies = batches.map { Data($0.request.readableBytesView) }
+        let ids = try await database.writeWithoutTransaction { db in
+            var ids: [Int64] = []
+            try db.inTransaction {
+                for (batch, body) in zip(batches, bodies) {
+                    try db.execute(
+                        sql: "INSERT INTO batch (queue, signal, items, body, accepted_at) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [queue, batch.signal.rawValue, batch.itemCount, body, batch.acceptedAtMilliseconds])
+                    ids.append(db.lastInsertedRowID)
+                }
+                return .commit
+            }
+            for (id, record) in zip(ids, committed) { record(id) }
+            return ids
         }
-        committed(id)
-        return id
+        checkpointer.noteWritten(bytes: bodies.reduce(0) { $0 + $1.count })
+        return ids
     }
 
     /// The ids of `queue`'s batches in order (read from the index alone).
@@ -116,7 +119,14 @@ public final class DurableStore: Sendable {
     }
 
     func remove(_ id: Int64) async throws {
-        try await database.write { db in try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
+        try await remove([id])
+    }
+
+    /// Removes every batch in `ids`, in one transaction.
+    func remove(_ ids: [Int64]) async throws {
+        try await database.write { db in
+            for id in ids { try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [id]) }
+        }
     }
 
     /// The batch stored under `id`, nil when it is gone.

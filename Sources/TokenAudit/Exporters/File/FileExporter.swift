@@ -33,6 +33,10 @@ public final class FileExporter: TelemetryExporter {
         await queue.push(batch)
     }
 
+    public func export(_ batches: [TelemetryBatch]) async -> Bool {
+        await queue.push(batches)
+    }
+
     public func run() async throws {
         let writer = try await NIOThreadPool.singleton.runIfActive { [config] in
             try RotatingFileWriter(path: config.path, maxBytes: config.maxMegabytes << 20, maxBackups: config.maxBackups)

@@ -43,6 +43,10 @@ public final class OTLPGRPCExporter: TelemetryExporter {
         await queue.push(batch)
     }
 
+    public func export(_ batches: [TelemetryBatch]) async -> Bool {
+        await queue.push(batches)
+    }
+
     public func run() async throws {
         logger.info("exporting OTLP/gRPC", metadata: ["endpoint": "\(config.endpoint)", "tls": "\(config.usesTLS)"])
         let transport = try HTTP2ClientTransport.Posix(

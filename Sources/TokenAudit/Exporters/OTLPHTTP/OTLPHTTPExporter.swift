@@ -40,6 +40,10 @@ public final class OTLPHTTPExporter: TelemetryExporter {
         await queue.push(batch)
     }
 
+    public func export(_ batches: [TelemetryBatch]) async -> Bool {
+        await queue.push(batches)
+    }
+
     public func run() async throws {
         logger.info("exporting OTLP/HTTP", metadata: ["endpoint": "\(config.endpoint)"])
         await withGracefulShutdownHandler {
