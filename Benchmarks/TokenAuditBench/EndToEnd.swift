@@ -42,6 +42,11 @@ enum EndToEnd {
         var mixedNullSink: Run?
         var mixedDaemon: Run?
         var mixedRatio: Double?
+        /// Small requests (10 spans, all LLM calls, as an application
+        /// exporting every few calls sends): per-request costs dominate.
+        var smallNullSink: Run?
+        var smallDaemon: Run?
+        var smallRatio: Double?
         /// Latency at half of the default daemon's measured maximum: the
         /// daemon and the null sink paced at the same rate.
         var halfLoad: [HalfLoad] = []
@@ -122,7 +127,7 @@ enum EndToEnd {
     }
 
     static func measure(payload: [UInt8], spans: Int, mixed: (bytes: [UInt8], spans: Int)? = nil,
-                        connections: Int = 4, seconds: Double = 5) async throws -> Result {
+                        small: (bytes: [UInt8], spans: Int)? = nil, connections: Int = 4, seconds: Double = 5) async throws -> Result {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let sinkPort = BoundAddress()
@@ -165,6 +170,16 @@ enum EndToEnd {
                 result.mixedDaemon = daemonRun
                 result.mixedRatio = daemonRun.spansPerSecond / sinkRun.spansPerSecond
                 cases.append(("5% LLM", mixed.bytes, mixed.spans, daemonRun))
+            }
+            if let small {
+                let sinkRun = try await load("null sink, 10-span requests", url: sinkURL, payload: small.bytes,
+                                             spans: small.spans, connections: connections, seconds: seconds)
+                let variant = try config(sinkPort: port, folder: folder + "/small", durable: true, processor: true)
+                let daemonRun = try await run("tokenaudit → null sink, 10-span requests", config: variant, payload: small.bytes,
+                                              spans: small.spans, connections: connections, seconds: seconds, logger: logger)
+                result.smallNullSink = sinkRun
+                result.smallDaemon = daemonRun
+                result.smallRatio = daemonRun.spansPerSecond / sinkRun.spansPerSecond
             }
             for (name, bytes, spanCount, maximum) in cases {
                 let rate = maximum.spansPerSecond / Double(spanCount) / 2

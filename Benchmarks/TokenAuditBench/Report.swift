@@ -92,6 +92,11 @@ enum Report {
                 md += runTable([sink, daemon])
                 md += String(format: "\nRatio at 5%% LLM: **%.2f**.\n", ratio)
             }
+            if let sink = e.smallNullSink, let daemon = e.smallDaemon, let ratio = e.smallRatio {
+                md += "\nSmall requests (10 spans each, all LLM calls), where per-request costs dominate:\n\n"
+                md += runTable([sink, daemon])
+                md += String(format: "\nRatio with 10-span requests: **%.2f**.\n", ratio)
+            }
             if !e.halfLoad.isEmpty {
                 md += "\n### Latency at half of the daemon's maximum\n\n"
                 md += "Open loop: requests sent on a schedule, latency counted from each one's due time. Sink and daemon take "

@@ -120,9 +120,10 @@ struct TokenAuditBench {
             print("\nend to end: 4 connections posting the reference payload, 5 s per target …")
             let reference = Payloads.reference(name: "reference")
             let mixed = Payloads.reference(llmShare: 0.05, name: "mixed")
+            let small = Payloads.reference(spans: 10, name: "small")
             let measured = try await EndToEnd.measure(payload: reference.bytes, spans: reference.spans, mixed: (mixed.bytes, mixed.spans),
-                                                      seconds: quick ? 1 : 5)
-            let mixedRuns = [measured.mixedNullSink, measured.mixedDaemon].compactMap { $0 }
+                                                      small: (small.bytes, small.spans), seconds: quick ? 1 : 5)
+            let mixedRuns = [measured.mixedNullSink, measured.mixedDaemon, measured.smallNullSink, measured.smallDaemon].compactMap { $0 }
             for run in [measured.nullSink, measured.daemon] + measured.breakdown + mixedRuns {
                 print(String(format: "  %@: %.0f spans/s, p50 %.1f ms, p99 %.1f ms (%d requests, %d refused)", run.target as NSString,
                              run.spansPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.requests, run.refused))
@@ -134,8 +135,8 @@ struct TokenAuditBench {
                              p99s(half.nullSink) as NSString, half.p50(half.daemon), half.daemonP99Milliseconds, p99s(half.daemon) as NSString,
                              half.addedP99Milliseconds))
             }
-            print(String(format: "  ratio %.2f (all LLM), %.2f (5%% LLM); peak RSS of the bench process %.0f MiB",
-                         measured.ratio, measured.mixedRatio ?? 0, measured.peakResidentMiB))
+            print(String(format: "  ratio %.2f (all LLM), %.2f (5%% LLM), %.2f (10-span requests); peak RSS of the bench process %.0f MiB",
+                         measured.ratio, measured.mixedRatio ?? 0, measured.smallRatio ?? 0, measured.peakResidentMiB))
             endToEnd = measured
         }
         try Report.write(results, memory: memory, scaling: scaling, endToEnd: endToEnd, to: output, root: root)
