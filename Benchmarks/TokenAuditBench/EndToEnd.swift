@@ -11,8 +11,9 @@ import TokenAudit
 /// for `seconds`) against (a) a null sink built on the same HTTP stack and
 /// (b) the daemon (default pipeline: durable queues, tokenaudit processor
 /// with detection, `decision_wait` 0) forwarding over `otlp_http` to that
-/// null sink. Throughput, latency percentiles, and their ratio; then both
-/// again paced at half of the daemon's maximum, for the latency it adds.
+/// null sink. Throughput, latency percentiles, and their ratio; the same on
+/// a 5% LLM mix and on small (10-span) requests; then sink and daemon again,
+/// paced at half of the daemon's maximum, for the latency it adds.
 ///
 /// Refused requests (503: a queue is full) are counted apart and the client
 /// sends again at once, so "spans/s" is what the daemon took, at most.
