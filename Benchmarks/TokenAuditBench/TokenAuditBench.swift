@@ -123,10 +123,11 @@ struct TokenAuditBench {
             let small = Payloads.reference(spans: 10, name: "small")
             let measured = try await EndToEnd.measure(payload: reference.bytes, spans: reference.spans, mixed: (mixed.bytes, mixed.spans),
                                                       small: (small.bytes, small.spans), seconds: quick ? 1 : 5)
-            let mixedRuns = [measured.mixedNullSink, measured.mixedDaemon, measured.smallNullSink, measured.smallDaemon].compactMap { $0 }
-            for run in [measured.nullSink, measured.daemon] + measured.breakdown + mixedRuns {
-                print(String(format: "  %@: %.0f spans/s, p50 %.1f ms, p99 %.1f ms (%d requests, %d refused)", run.target as NSString,
-                             run.spansPerSecond, run.p50Milliseconds, run.p99Milliseconds, run.requests, run.refused))
+            let otherRuns = [measured.mixed, measured.small].compactMap { $0 }.flatMap { [$0.nullSink, $0.daemon] }
+            for run in [measured.nullSink, measured.daemon] + measured.breakdown + otherRuns {
+                print(String(format: "  %@: %.0f spans/s sustained, %.0f accepted, p50 %.1f ms, p99 %.1f ms (%d requests, %d refused)",
+                             run.target as NSString, run.sustainedSpansPerSecond, run.spansPerSecond, run.p50Milliseconds,
+                             run.p99Milliseconds, run.requests, run.refused))
             }
             for half in measured.halfLoad {
                 let p99s = { (runs: [EndToEnd.Run]) in runs.map { String(format: "%.1f", $0.p99Milliseconds) }.joined(separator: ", ") }
@@ -136,7 +137,7 @@ struct TokenAuditBench {
                              half.addedP99Milliseconds))
             }
             print(String(format: "  ratio %.2f (all LLM), %.2f (5%% LLM), %.2f (10-span requests); peak RSS of the bench process %.0f MiB",
-                         measured.ratio, measured.mixedRatio ?? 0, measured.smallRatio ?? 0, measured.peakResidentMiB))
+                         measured.ratio, measured.mixed?.ratio ?? 0, measured.small?.ratio ?? 0, measured.peakResidentMiB))
             endToEnd = measured
         }
         try Report.write(results, memory: memory, scaling: scaling, endToEnd: endToEnd, to: output, root: root)
