@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 import TokenAudit
 
 /// Issue 7's end-to-end row: the same load generator (`connections`
@@ -120,27 +121,39 @@ enum EndToEnd {
 
     /// Runs the load against one daemon variant and stops it (after it delivered its backlog).
     static func run(_ target: String, config: TokenAuditConfig, payload: [UInt8], spans: Int, connections: Int, seconds: Double,
-                    shape: LoadShape = .closedLoop, logger: Logger) async throws -> Run {
+                    shape: LoadShape = .closedLoop, sink: Received, logger: Logger) async throws -> Run {
         let daemon = try Daemon(config: config, logger: logger)
         let daemonGroup = try daemon.serviceGroup(gracefulShutdownSignals: [])
         let daemonRunning = Task { try await daemonGroup.run() }
         let daemonPort = try require(daemon.receivers.values.first).httpAddress
         let daemonURL = "http://127.0.0.1:\(await daemonPort.port())/v1/traces"
+        let before = sink.count
         let started = ContinuousClock.now
         var result = try await load(target, url: daemonURL, payload: payload, spans: spans, connections: connections, seconds: seconds,
                                     shape: shape)
-        // A graceful stop returns once every accepted request is delivered.
+        // Every accepted request reaches the sink as one request (requests
+        // are never merged): the backlog is gone when the count matches.
+        while sink.count - before < result.requests { try await Task.sleep(for: .milliseconds(1)) }
+        result.sustainedSpansPerSecond = Double(result.requests * spans) / (milliseconds(ContinuousClock.now - started) / 1000)
         await daemonGroup.triggerGracefulShutdown()
         try await daemonRunning.value
-        result.sustainedSpansPerSecond = Double(result.requests * spans) / (milliseconds(ContinuousClock.now - started) / 1000)
         return result
     }
 
-    /// Answers every POST with an empty OTLP response.
+    /// Requests the null sink has answered.
+    final class Received: Sendable {
+        let requests = Atomic<Int>(0)
+        var count: Int { requests.load(ordering: .relaxed) }
+    }
+
+    /// Answers every POST with an empty OTLP response, counting them.
     struct NullSink: HTTPResponder {
         typealias Context = BasicRequestContext
+        let received: Received
+
         func respond(to request: Request, context: Context) async throws -> Response {
             _ = try await request.body.collect(upTo: 64 << 20)
+            received.requests.add(1, ordering: .relaxed)
             return Response(status: .ok, headers: [.contentType: "application/x-protobuf"])
         }
     }
@@ -150,7 +163,8 @@ enum EndToEnd {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let sinkPort = BoundAddress()
-        let sink = Application(responder: NullSink(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let received = Received()
+        let sink = Application(responder: NullSink(received: received), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                                onServerRunning: { sinkPort.publish(port: $0.localAddress?.port ?? 0) }, logger: logger)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tokenaudit-e2e-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -172,7 +186,7 @@ enum EndToEnd {
             ] {
                 let variant = try config(sinkPort: port, folder: folder + "/\(breakdown.count)", durable: durable, processor: processor)
                 let measured = try await run(target, config: variant, payload: payload, spans: spans, connections: connections,
-                                             seconds: seconds, logger: logger)
+                                             seconds: seconds, sink: received, logger: logger)
                 if daemonRun == nil { daemonRun = measured } else { breakdown.append(measured) }
             }
             let daemon = try require(daemonRun)
@@ -184,7 +198,7 @@ enum EndToEnd {
                                              connections: connections, seconds: seconds)
                 let variant = try config(sinkPort: port, folder: folder + "/" + storage, durable: true, processor: true)
                 let daemonRun = try await run("tokenaudit → null sink, \(label)", config: variant, payload: bytes, spans: spanCount,
-                                              connections: connections, seconds: seconds, logger: logger)
+                                              connections: connections, seconds: seconds, sink: received, logger: logger)
                 return Comparison(nullSink: sinkRun, daemon: daemonRun)
             }
             var cases = [("reference, all LLM", payload, spans, daemon)]
@@ -205,7 +219,7 @@ enum EndToEnd {
                     let variant = try config(sinkPort: port, folder: folder + "/half-\(result.halfLoad.count)-\(segment)",
                                              durable: true, processor: true)
                     daemonRuns.append(try await run("tokenaudit → null sink", config: variant, payload: bytes, spans: spanCount,
-                                                    connections: connections, seconds: seconds, shape: shape, logger: logger))
+                                                    connections: connections, seconds: seconds, shape: shape, sink: received, logger: logger))
                 }
                 result.halfLoad.append(HalfLoad(payload: name, requestsPerSecond: rate, nullSink: sinkRuns, daemon: daemonRuns))
             }
