@@ -4,9 +4,9 @@ public enum UTF8Validation {
     /// Whether `bytes[range]` is well-formed UTF-8. Eight ASCII bytes are
     /// checked per step, since OTLP keys and most values are ASCII.
     public static func isValid(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
-        if isASCII(bytes, range) { return true }
-        var i = range.lowerBound
         let end = range.upperBound
+        var i = asciiPrefixEnd(bytes, range)
+        if i == end { return true }
         while i < end {
             if end - i >= 8,
                bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
@@ -44,12 +44,15 @@ public enum UTF8Validation {
         return true
     }
 
-    /// Whether every byte is below 0x80, in word loads only: whole words,
-    /// then the last word again (overlapping), or for fewer than 8 bytes
-    /// the bytes ORed together. Keys and most values of OTLP are short ASCII
-    /// strings, which the byte loop above would finish one byte at a time.
+    /// Where the ASCII words at the start of `bytes[range]` end: the end of
+    /// the range when every byte is below 0x80, found in word loads only
+    /// (whole words, then the last word again, overlapping; for fewer than
+    /// 8 bytes, the bytes ORed together). Otherwise where the byte loop
+    /// must start: every byte before it is ASCII. Keys and most values of
+    /// OTLP are short ASCII strings, which the byte loop would finish one
+    /// byte at a time.
     @inline(__always)
-    static func isASCII(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+    static func asciiPrefixEnd(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
         let high: UInt64 = 0x8080_8080_8080_8080
         var i = range.lowerBound
         let end = range.upperBound
@@ -59,12 +62,12 @@ public enum UTF8Validation {
                 any |= bytes[i]
                 i += 1
             }
-            return any < 0x80
+            return any < 0x80 ? end : range.lowerBound
         }
         while end - i > 8 {
-            guard bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & high == 0 else { return false }
+            guard bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & high == 0 else { return i }
             i += 8
         }
-        return bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) & high == 0
+        return bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) & high == 0 ? end : i
     }
 }

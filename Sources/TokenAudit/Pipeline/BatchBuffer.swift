@@ -16,16 +16,12 @@ struct QueuedBatch: Sendable {
 /// are refused but everything queued is still handed out.
 protocol BatchBuffer: Sendable {
     func offer(_ batch: TelemetryBatch) async -> BatchQueue.OfferResult
-    /// Returns once a batch of `size` bytes might fit, or the buffer finished.
-    func waitForRoom(bytes size: Int) async
-    /// Enqueues, waiting while the buffer is full. Returns false when the
-    /// buffer was finished (the batch was not taken).
-    func push(_ batch: TelemetryBatch) async -> Bool
-    /// `push` for several batches, in order (one commit when durable).
+    /// Enqueues `batches` in order, waiting while the buffer is full (one
+    /// commit when durable). Returns false when the buffer was finished
+    /// (then none, or for a memory buffer only the first few, were taken).
     func push(_ batches: [TelemetryBatch]) async -> Bool
     func next() async -> QueuedBatch?
-    func complete(_ queued: QueuedBatch) async
-    /// `complete` for several batches at once (one commit when durable).
+    /// Reports batches handed out by `next` as passed on (one commit when durable).
     func complete(_ queued: [QueuedBatch]) async
     func finish()
     var count: Int { get }
@@ -35,24 +31,12 @@ protocol BatchBuffer: Sendable {
 }
 
 extension BatchBuffer {
-    func complete(_ queued: [QueuedBatch]) async {
-        for one in queued { await complete(one) }
-    }
-
-    func push(_ batches: [TelemetryBatch]) async -> Bool {
-        for batch in batches where await !push(batch) { return false }
-        return true
-    }
-
-    /// `push` for buffers whose `offer` only takes or refuses (memory).
     func push(_ batch: TelemetryBatch) async -> Bool {
-        while true {
-            switch await offer(batch) {
-            case .accepted: return true
-            case .closed: return false
-            case .full: await waitForRoom(bytes: batch.request.readableBytes)
-            }
-        }
+        await push([batch])
+    }
+
+    func complete(_ queued: QueuedBatch) async {
+        await complete([queued])
     }
 }
 
@@ -61,8 +45,22 @@ extension BatchQueue: BatchBuffer {
         await nextBatch().map { QueuedBatch(batch: $0, ticket: nil) }
     }
 
+    /// One batch after the other, each offered until it fits.
+    func push(_ batches: [TelemetryBatch]) async -> Bool {
+        for batch in batches {
+            offering: while true {
+                switch offer(batch) {
+                case .accepted: break offering
+                case .closed: return false
+                case .full: await waitForRoom(bytes: batch.request.readableBytes)
+                }
+            }
+        }
+        return true
+    }
+
     /// In memory, a batch is gone once handed out.
-    func complete(_ queued: QueuedBatch) {}
+    func complete(_ queued: [QueuedBatch]) {}
 
     var oldestAcceptedAt: Int64? { oldestQueued }
 }

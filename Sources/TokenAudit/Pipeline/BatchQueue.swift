@@ -57,7 +57,7 @@ final class BatchQueue: Sendable {
     }
 
     /// Returns once a batch of `size` bytes might fit, or the queue finished
-    /// (`push`, shared by every `BatchBuffer`, then offers again).
+    /// (`push` then offers again).
     func waitForRoom(bytes size: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let wait = state.withLock { s -> Bool in

@@ -55,8 +55,9 @@ final class DurableBatchQueue: BatchBuffer {
         let (count, bytes) = try store.usage(of: name)
         var initial = State(count: count, bytes: bytes)
         if count > 0 {
-            initial.acceptedAt = try store.acceptanceTimes(in: name)
-            initial.unread = Deque(try store.ids(in: name))
+            let stored = try store.storedBatches(in: name)
+            initial.unread = Deque(stored.map(\.id))
+            initial.acceptedAt = Dictionary(stored.map { ($0.id, $0.acceptedAt) }, uniquingKeysWith: { first, _ in first })
         }
         state = Mutex(initial)
         if count > 0 {
@@ -74,10 +75,6 @@ final class DurableBatchQueue: BatchBuffer {
         let reserved = reserve(count: 1, bytes: batch.request.readableBytes)
         guard reserved == .accepted else { return reserved }
         return await store([batch]) ? .accepted : .full
-    }
-
-    func push(_ batch: TelemetryBatch) async -> Bool {
-        await push([batch])
     }
 
     /// Waits for room for all of `batches`, then stores them in one commit,
@@ -155,10 +152,6 @@ final class DurableBatchQueue: BatchBuffer {
         consumer?.resume()
     }
 
-    func waitForRoom(bytes size: Int) async {
-        await waitForRoom(count: 1, bytes: size)
-    }
-
     private func waitForRoom(count: Int, bytes size: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let wait = state.withLock { s -> Bool in
@@ -206,10 +199,6 @@ final class DurableBatchQueue: BatchBuffer {
                 }
             }
         }
-    }
-
-    func complete(_ queued: QueuedBatch) async {
-        await complete([queued])
     }
 
     /// Forgets `queued` in one commit, then makes their room available.

@@ -101,13 +101,6 @@ public final class DurableStore: Sendable {
         return ids
     }
 
-    /// The ids of `queue`'s batches in order (read from the index alone).
-    func ids(in queue: String) throws -> [Int64] {
-        try database.read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM batch WHERE queue = ? ORDER BY id", arguments: [queue])
-        }
-    }
-
     private static func batch(_ id: Int64, in db: Database) throws -> TelemetryBatch? {
         guard let row = try Row.fetchOne(
             db, sql: "SELECT signal, items, body, accepted_at FROM batch WHERE id = ?", arguments: [id])
@@ -134,16 +127,13 @@ public final class DurableStore: Sendable {
         try await database.read { db in try Self.batch(id, in: db) }
     }
 
-    /// When each batch in `queue` was accepted (Unix ms), by id. Read once
-    /// at start: `accepted_at` sits after the body in each row, so SQLite
-    /// reads through every body to reach it.
-    func acceptanceTimes(in queue: String) throws -> [Int64: Int64] {
+    /// The batches stored in `queue`, in id (commit) order, with when each
+    /// was accepted (Unix ms). Read once at start: `accepted_at` sits after
+    /// the body in each row, so SQLite reads through every body to reach it.
+    func storedBatches(in queue: String) throws -> [(id: Int64, acceptedAt: Int64)] {
         try database.read { db in
-            var times: [Int64: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, accepted_at FROM batch WHERE queue = ?", arguments: [queue]) {
-                times[row["id"]] = row["accepted_at"]
-            }
-            return times
+            try Row.fetchAll(db, sql: "SELECT id, accepted_at FROM batch WHERE queue = ? ORDER BY id", arguments: [queue])
+                .map { (id: $0["id"], acceptedAt: $0["accepted_at"]) }
         }
     }
 
