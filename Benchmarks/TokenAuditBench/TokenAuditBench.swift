@@ -1,8 +1,10 @@
 import CProtobufReference
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import OTLPWire
+import Prometheus
 import TokenAudit
 
 /// `make bench`: the codec and the processor against libprotobuf-c unpack +
@@ -44,13 +46,29 @@ struct TokenAuditBench {
         // `--repeat-processor N [--llm-share S]`: only the processor, N passes over the
         // reference payload and nothing else, for `perf stat -e instructions`
         // (instruction counts are stable where times on these machines are not).
+        // `--summaries`: verdicts also go to a summary recorder (SQLite store in a
+        // temporary folder, Prometheus counters), as in the daemon.
         if let count = arguments.firstIndex(of: "--repeat-processor").flatMap({ Int(arguments[$0 + 1]) }) {
             let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
+            var processor = processor
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tokenaudit-bench-\(getpid())").path
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            if arguments.contains("--summaries") {
+                MetricsSystem.bootstrap(PrometheusMetricsFactory())
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                let summaries = SummaryRecorder(store: try SummaryStore(path: folder + "/summaries.sqlite"), folder: folder, logger: logger)
+                processor = try TokenAuditProcessor(id: ComponentID("tokenaudit"), config: TokenAuditProcessorConfig(), summaries: summaries)
+            }
             let payload = Payloads.reference(llmShare: share, name: "reference")
             let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
             var written = 0
+            let clock = ContinuousClock()
+            let started = clock.now
             for _ in 0..<count { written &+= await processor.process(batch).request.readableBytes }
-            print("\(count) passes × \(payload.spans) spans (LLM share \(share)), \(written) bytes written")
+            let seconds = (clock.now - started) / .seconds(1)
+            // The rate is for comparing two builds in the same minutes, not a result (`make bench` gives those).
+            print("\(count) passes × \(payload.spans) spans (LLM share \(share)), \(written) bytes written, "
+                  + "\(Int(Double(count * payload.spans) / seconds)) spans/s")
             return
         }
 

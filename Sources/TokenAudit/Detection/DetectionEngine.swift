@@ -93,23 +93,19 @@ public final class DetectionEngine: Sendable {
         var evidence = GenuineEvidence()
         evidence.toolCalls = pending.toolCalls
         evidence.conversationGrowing = pending.conversationGrowing
-        let (consumer, others) = state.withLock { s -> (Bool, Int) in
-            defer { s.traces.release(pending.trace) }
-            evidence.outcome = s.traces.outcome(of: pending.trace)
-            if pending.conversation != 0, let window = s.principals.window(pending.principal) {
-                evidence.conversationContinued = window.records.contains {
-                    $0.conversation == pending.conversation && $0.start >= pending.end
-                }
+        let others = state.withLock { s -> Int in
+            if pending.conversation != 0 {
+                evidence.conversationContinued = s.principals.continues(
+                    pending.principal, conversation: pending.conversation, after: pending.end)
             }
-            return (s.traces.consumer(of: pending.span, endingAt: pending.end, prompt: pending.prompt, in: pending.trace) != nil,
-                    s.traces.otherSpans(of: pending.trace, besides: pending.span))
+            let trace = s.traces.settle(span: pending.span, endingAt: pending.end, prompt: pending.prompt, in: pending.trace)
+            evidence.outcome = trace.outcome
+            evidence.consumedBy = trace.consumed
+            return trace.otherSpans
         }
-        evidence.consumedBy = consumer
         if evidence.outcome == nil {
             // The trace key is the trace link's key (both hash the trace id).
-            evidence.outcome = outcomes.outcome(pending.trace)?.kind
-                ?? pending.responseLink.flatMap { outcomes.outcome($0)?.kind }
-                ?? pending.conversationLink.flatMap { outcomes.outcome($0)?.kind }
+            evidence.outcome = outcomes.firstOutcome(pending.trace, pending.responseLink, pending.conversationLink)?.kind
         }
 
         var findings = pending.findings

@@ -65,5 +65,14 @@ public final class OutcomeIndex: Sendable {
         state.withLock { $0.outcomes[key] }
     }
 
+    /// The outcome of the first key that has one, under one lock (every
+    /// judged call asks, and most deployments post no outcomes at all).
+    func firstOutcome(_ trace: UInt64, _ response: UInt64?, _ conversation: UInt64?) -> Outcome? {
+        state.withLock { s in
+            guard !s.outcomes.isEmpty else { return nil }
+            return s.outcomes[trace] ?? response.flatMap { s.outcomes[$0] } ?? conversation.flatMap { s.outcomes[$0] }
+        }
+    }
+
     public var recorded: Int { state.withLock { $0.recorded } }
 }

@@ -19,12 +19,26 @@ struct PrincipalTable: Sendable {
     /// Runs `body` on `principal`'s window, creating it (and evicting others) as needed.
     mutating func withWindow<R>(_ principal: String, _ body: (inout PrincipalWindow) -> R) -> R {
         clock += 1
-        if windows[principal] == nil, windows.count >= maxPrincipals { evictLeastRecentlyUsed() }
-        windows[principal, default: PrincipalWindow()].lastUsed = clock
-        return body(&windows[principal, default: PrincipalWindow()])
+        // One hash of the principal for a known one (every call but its first).
+        if let index = windows.index(forKey: principal) {
+            windows.values[index].lastUsed = clock
+            return body(&windows.values[index])
+        }
+        if windows.count >= maxPrincipals { evictLeastRecentlyUsed() }
+        var window = PrincipalWindow()
+        window.lastUsed = clock
+        defer { windows[principal] = window }
+        return body(&window)
     }
 
     func window(_ principal: String) -> PrincipalWindow? { windows[principal] }
+
+    /// Whether `principal` made a call of `conversation` that started at or
+    /// after `end` (a follow-up turn), read in place.
+    func continues(_ principal: String, conversation: UInt32, after end: UInt64) -> Bool {
+        guard let index = windows.index(forKey: principal) else { return false }
+        return windows.values[index].records.contains { $0.conversation == conversation && $0.start >= end }
+    }
 
     mutating func restore(_ principal: String, _ window: PrincipalWindow) {
         clock += 1

@@ -54,17 +54,23 @@ struct TraceTable: Sendable {
 
     func outcome(of trace: UInt64) -> String? { entries[trace]?.outcome }
 
-    /// A span of the trace that started after the call ended and is not the
-    /// same prompt sent again: a tool run, a write, the next agent step.
-    func consumer(of span: UInt64, endingAt end: UInt64, prompt: UInt64, in trace: UInt64) -> SpanFact? {
-        entries[trace]?.facts.first { fact in
-            fact.span != span && fact.start >= end && fact.prompt != prompt
+    /// What a verdict asks of a held call's trace, in one lookup: the outcome
+    /// recorded on it; whether a consumer exists (a span that started after
+    /// the call ended and is not the same prompt sent again: a tool run, a
+    /// write, the next agent step); and how many other spans were recorded.
+    /// The call's hold is given back, as `release` does.
+    mutating func settle(span: UInt64, endingAt end: UInt64, prompt: UInt64,
+                         in trace: UInt64) -> (outcome: String?, consumed: Bool, otherSpans: Int) {
+        guard let index = entries.index(forKey: trace) else { return (nil, false, 0) }
+        var consumed = false, others = 0
+        for fact in entries.values[index].facts where fact.span != span {
+            others += 1
+            if fact.start >= end, fact.prompt != prompt { consumed = true }
         }
-    }
-
-    /// Spans recorded for the trace besides `span`.
-    func otherSpans(of trace: UInt64, besides span: UInt64) -> Int {
-        entries[trace]?.facts.reduce(0) { $0 + ($1.span == span ? 0 : 1) } ?? 0
+        let outcome = entries.values[index].outcome
+        entries.values[index].holders -= 1
+        if entries.values[index].holders <= 0 { entries.remove(at: index) }
+        return (outcome, consumed, others)
     }
 }
 

@@ -47,6 +47,10 @@ final class GenAIStage: Sendable {
             var attributes = GenAIAttributes()
             // Spans arrive grouped by resource: its identity is read once per group.
             var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
+            // A request's spans repeat a model or two: the last price is kept at hand.
+            var lastPrice: (model: String, price: ModelPrice?)?
+            var tally = GenAIStats.ExtractionTally()
+            defer { stats.record(tally) }
             request.forEachSpan { resourceSpans, _, span in
                 // Every span but a leaf model call is trace evidence (a tool
                 // run, a write, the next step), noted here, off the ordered path.
@@ -72,9 +76,18 @@ final class GenAIStage: Sendable {
                     identity = (group, extractor.principals.identity(of: resourceSpans.resource))
                 }
                 guard let call = extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none) else { return }
-                let cost = call.isAggregate ? nil : price(of: call.model)?.cost(of: call.usage)
+                var modelPrice: ModelPrice?
+                if !call.isAggregate, let model = call.model {
+                    if let last = lastPrice, last.model == model {
+                        modelPrice = last.price
+                    } else {
+                        modelPrice = price(of: model)
+                        lastPrice = (model, modelPrice)
+                    }
+                }
+                let cost = modelPrice?.cost(of: call.usage)
                 let co2 = emissions.grams(for: call.usage)
-                stats.record(call, priced: cost != nil, co2Grams: co2)
+                tally.add(call, priced: cost != nil, co2Grams: co2)
                 observer(call, cost)
                 // Idempotent across chained instances: an upstream tokenaudit
                 // already annotated this span, and keys must not repeat.
@@ -128,8 +141,7 @@ final class GenAIStage: Sendable {
         observe(batch, detection: nil).release(detection: nil)
     }
 
-    private func price(of model: String?) -> ModelPrice? {
-        guard let model else { return nil }
+    private func price(of model: String) -> ModelPrice? {
         if let known = resolvedPrices.withLock({ $0[model] }) { return known }
         let price = prices.price(of: model)
         resolvedPrices.withLock { cache in
@@ -213,6 +225,12 @@ struct AwaitingVerdict: Sendable {
     var call: PendingCall
 }
 
+/// A leaf call and its verdict, as the stats and summaries record it.
+struct JudgedCall: Sendable {
+    var summary: CallSummary
+    var decision: Decision
+}
+
 /// A traces request between `GenAIStage.observe` and `release`: the
 /// attributes to splice in so far and the calls waiting for a verdict.
 struct ObservedRequest: Sendable {
@@ -223,14 +241,19 @@ struct ObservedRequest: Sendable {
     /// Step 2: decides every pending call, adds the verdict attributes
     /// (DESIGN.md §3.2) and writes the request. Untouched requests are
     /// returned as they came, byte for byte.
-    func release(detection: DetectionEngine?, onDecision: (PendingCall, Decision) -> Void = { _, _ in }) -> TelemetryBatch {
+    /// `onJudged` receives the request's verdicts at once (bookkeeping per
+    /// request, not per call: one lock instead of one per call).
+    func release(detection: DetectionEngine?, onJudged: ([JudgedCall]) -> Void = { _ in }) -> TelemetryBatch {
         var writer = writer
         if let detection {
             // Verdict, score, labels and a sentence of evidence per label: about 320 bytes a call.
             writer.reserveCapacity(bytes: 320 * pending.count, insertions: pending.count)
+            var judged: [JudgedCall] = []
+            judged.reserveCapacity(pending.count)
+            defer { if !judged.isEmpty { onJudged(judged) } }
             for index in pending.indices {
                 let decision = detection.decide(pending[index].call)
-                onDecision(pending[index].call, decision)
+                judged.append(JudgedCall(summary: pending[index].call.summary, decision: decision))
                 writer.append(to: pending[index].target) { w in
                     let field = SpanView.attributesFieldNumber
                     w.attribute(field, key: "tokenaudit.verdict", value: .string(decision.verdict.rawValue))

@@ -30,22 +30,49 @@ public final class GenAIStats: Sendable {
     /// Models missing from the price table, with their call counts.
     public var unknownModels: [String: Int] { state.withLock { $0.unknownModels } }
 
-    func record(_ call: LLMCall, priced: Bool, co2Grams: Double) {
-        state.withLock { s in
-            s.calls += 1
-            if !call.isAggregate { s.co2Grams += co2Grams }
-            if !call.problems.isEmpty { s.spansWithProblems += 1 }
-            if !priced, call.operation.callsModel, !call.isAggregate { s.unknownModels[call.model ?? "(none)", default: 0] += 1 }
+    /// What one request's extraction adds, gathered without a lock and
+    /// recorded at once (`record(_:)`).
+    struct ExtractionTally {
+        var calls = 0
+        var spansWithProblems = 0
+        var co2Grams = 0.0
+        var unknownModels: [String: Int] = [:]
+        var unknownCalls = 0
+
+        mutating func add(_ call: LLMCall, priced: Bool, co2Grams: Double) {
+            calls += 1
+            if !call.isAggregate { self.co2Grams += co2Grams }
+            if !call.problems.isEmpty { spansWithProblems += 1 }
+            if !priced, call.operation.callsModel, !call.isAggregate {
+                unknownModels[call.model ?? "(none)", default: 0] += 1
+                unknownCalls += 1
+            }
         }
-        callsCounter.increment()
-        if !call.problems.isEmpty { problemsCounter.increment() }
-        if !priced, call.operation.callsModel, !call.isAggregate { unknownCounter.increment() }
     }
 
-    func record(_ decision: Decision) {
+    func record(_ tally: ExtractionTally) {
+        guard tally.calls > 0 else { return }
         state.withLock { s in
-            s.verdicts[decision.verdict, default: 0] += 1
-            for finding in decision.findings { s.labels[finding.label, default: 0] += 1 }
+            s.calls += tally.calls
+            s.co2Grams += tally.co2Grams
+            s.spansWithProblems += tally.spansWithProblems
+            for (model, count) in tally.unknownModels { s.unknownModels[model, default: 0] += count }
+        }
+        callsCounter.increment(by: tally.calls)
+        if tally.spansWithProblems > 0 { problemsCounter.increment(by: tally.spansWithProblems) }
+        if tally.unknownCalls > 0 { unknownCounter.increment(by: tally.unknownCalls) }
+    }
+
+    func record(_ judged: [JudgedCall]) {
+        var verdicts = [Int](repeating: 0, count: Verdict.allCases.count)
+        var labels = [Int](repeating: 0, count: DetectionLabel.allCases.count)
+        for call in judged {
+            verdicts[call.decision.verdict.index] += 1
+            for finding in call.decision.findings { labels[finding.label.ordinal] += 1 }
+        }
+        state.withLock { s in
+            for verdict in Verdict.allCases where verdicts[verdict.index] > 0 { s.verdicts[verdict, default: 0] += verdicts[verdict.index] }
+            for label in DetectionLabel.allCases where labels[label.ordinal] > 0 { s.labels[label, default: 0] += labels[label.ordinal] }
         }
     }
 

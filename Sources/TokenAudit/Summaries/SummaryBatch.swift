@@ -67,7 +67,24 @@ struct SummaryBatch: Sendable {
         calls += 1
         let v = decision.verdict.index
         let key = UsageKey(hour: call.hour, principal: call.principal, team: call.team, model: call.model)
-        var u = usage[key, default: Usage()]
+        // In place: a copy taken out and put back would copy the per-verdict arrays too.
+        Self.add(call, verdict: v, outcome: decision.outcome != nil, to: &usage[key, default: Usage()])
+
+        for finding in decision.findings {
+            let labelKey = LabelKey(hour: call.hour, principal: call.principal, team: call.team, label: finding.label)
+            mergeLabel(labelKey, LabelUsage(calls: 1, tokens: call.tokens, cost: call.cost ?? 0))
+        }
+        guard decision.verdict != .genuine else { return }
+        for finding in decision.findings {
+            let key = FindingKey(principal: call.principal, label: finding.label)
+            Self.add(call, finding, to: &findings[key, default: FindingUpdate(
+                team: call.team, firstHour: call.hour, lastHour: call.hour, reason: finding.reason)])
+        }
+    }
+}
+
+extension SummaryBatch {
+    private static func add(_ call: CallSummary, verdict v: Int, outcome: Bool, to u: inout Usage) {
         u.calls += 1
         u.inputTokens += call.inputTokens
         u.outputTokens += call.outputTokens
@@ -78,37 +95,26 @@ struct SummaryBatch: Sendable {
         u.verdictTokens[v] += call.tokens
         u.verdictCost[v] += call.cost ?? 0
         u.verdictCalls[v] += 1
-        if decision.outcome != nil { u.outcomes += 1 }
-        usage[key] = u
+        if outcome { u.outcomes += 1 }
+    }
 
-        for finding in decision.findings {
-            let labelKey = LabelKey(hour: call.hour, principal: call.principal, team: call.team, label: finding.label)
-            mergeLabel(labelKey, LabelUsage(calls: 1, tokens: call.tokens, cost: call.cost ?? 0))
+    private static func add(_ call: CallSummary, _ finding: Finding, to f: inout FindingUpdate) {
+        f.firstHour = min(f.firstHour, call.hour)
+        if call.hour >= f.lastHour {
+            f.lastHour = call.hour
+            f.reason = finding.reason
         }
-        guard decision.verdict != .genuine else { return }
-        for finding in decision.findings {
-            let key = FindingKey(principal: call.principal, label: finding.label)
-            var f = findings[key] ?? FindingUpdate(team: call.team, firstHour: call.hour, lastHour: call.hour, reason: finding.reason)
-            f.firstHour = min(f.firstHour, call.hour)
-            if call.hour >= f.lastHour {
-                f.lastHour = call.hour
-                f.reason = finding.reason
-            }
-            f.calls += 1
-            f.tokens += call.tokens
-            f.cost += call.cost ?? 0
-            if f.examples.count < 5 {
-                var hex: [UInt8] = []
-                HexCoding.encode(call.traceID, into: &hex)
-                let id = String(decoding: hex, as: UTF8.self)
-                if !f.examples.contains(id) { f.examples.append(id) }
-            }
-            findings[key] = f
+        f.calls += 1
+        f.tokens += call.tokens
+        f.cost += call.cost ?? 0
+        if f.examples.count < 5 {
+            var hex: [UInt8] = []
+            HexCoding.encode(call.traceID, into: &hex)
+            let id = String(decoding: hex, as: UTF8.self)
+            if !f.examples.contains(id) { f.examples.append(id) }
         }
     }
-}
 
-extension SummaryBatch {
     mutating func mergeUsage(_ key: UsageKey, _ u: Usage) {
         calls += u.calls
         var mine = usage[key, default: Usage()]
@@ -129,11 +135,14 @@ extension SummaryBatch {
     }
 
     mutating func mergeLabel(_ key: LabelKey, _ l: LabelUsage) {
-        var mine = labels[key, default: LabelUsage()]
+        // In place: one lookup per label of every judged call.
+        Self.add(l, to: &labels[key, default: LabelUsage()])
+    }
+
+    private static func add(_ l: LabelUsage, to mine: inout LabelUsage) {
         mine.calls += l.calls
         mine.tokens += l.tokens
         mine.cost += l.cost
-        labels[key] = mine
     }
 
     mutating func mergeFinding(_ key: FindingKey, _ f: FindingUpdate) {

@@ -18,8 +18,11 @@ public final class SummaryRecorder: Service, Sendable {
     let principalLabels: Bool
     let logger: Logger
     private let pending = Mutex(SummaryBatch())
-    private let counters = Mutex<[String: Counter]>([:])
-    private let costCounters = Mutex<[String: FloatingPointCounter]>([:])
+    /// Prometheus series by their label values, each found with one lookup
+    /// (every verdict feeds them; building label strings per call cost more
+    /// than the rest of the summaries together).
+    private let usageSeries = Mutex<[UsageSeries.Key: UsageSeries]>([:])
+    private let findingSeries = Mutex<[DetectionLabel: Counter]>([:])
 
     public init(store: SummaryStore, folder: String, flushInterval: Duration = .seconds(1), retention: Duration = .seconds(90 * 86400),
                 principalLabels: Bool = false, logger: Logger) {
@@ -31,27 +34,32 @@ public final class SummaryRecorder: Service, Sendable {
         self.logger = logger
     }
 
-    func record(_ call: CallSummary, _ decision: Decision) {
-        pending.withLock { $0.add(call, decision) }
-        var dimensions = [("team", call.team), ("model", call.model), ("verdict", decision.verdict.rawValue)]
-        if principalLabels { dimensions.append(("principal", call.principal)) }
-        counter("tokenaudit_llm_tokens_total", dimensions + [("direction", "input")]).increment(by: call.inputTokens)
-        counter("tokenaudit_llm_tokens_total", dimensions + [("direction", "output")]).increment(by: call.outputTokens)
-        if let cost = call.cost {
-            let key = "cost" + dimensions.map { "\u{1F}" + $0.1 }.joined()
-            costCounters.withLock { $0[key, default: FloatingPointCounter(label: "tokenaudit_llm_cost_usd_total", dimensions: dimensions)] }
-                .increment(by: cost)
+    /// One request's verdicts: folded into the pending batch under one lock,
+    /// and into the Prometheus series one run of equal labels at a time
+    /// (neighbouring calls usually share team, model and verdict).
+    func record(_ judged: [JudgedCall]) {
+        pending.withLock { batch in
+            for call in judged { batch.add(call.summary, call.decision) }
         }
-        for finding in decision.findings { counter("tokenaudit_findings_total", [("label", finding.label.rawValue)]).increment() }
-    }
-
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = label + dimensions.map { "\u{1F}" + $0.1 }.joined()
-        return counters.withLock { cache in
-            if let counter = cache[key] { return counter }
-            let counter = Counter(label: label, dimensions: dimensions)
-            cache[key] = counter
-            return counter
+        var runs: [UsageSeries.Run] = []
+        var findings = [Int](repeating: 0, count: DetectionLabel.allCases.count)
+        for call in judged {
+            let key = UsageSeries.Key(team: call.summary.team, model: call.summary.model, verdict: call.decision.verdict,
+                                      principal: principalLabels ? call.summary.principal : nil)
+            if runs.last?.key != key { runs.append(UsageSeries.Run(key: key)) }
+            runs[runs.count - 1].add(call.summary)
+            for finding in call.decision.findings { findings[finding.label.ordinal] += 1 }
+        }
+        usageSeries.withLock { series in
+            for run in runs { series[run.key, default: UsageSeries(run.key)].add(run) }
+        }
+        guard findings.contains(where: { $0 > 0 }) else { return }
+        findingSeries.withLock { series in
+            for label in DetectionLabel.allCases where findings[label.ordinal] > 0 {
+                let counter = series[label] ?? Counter(label: "tokenaudit_findings_total", dimensions: [("label", label.rawValue)])
+                series[label] = counter
+                counter.increment(by: findings[label.ordinal])
+            }
         }
     }
 
@@ -112,5 +120,58 @@ extension SummaryBatch {
         for (key, u) in other.usage { mergeUsage(key, u) }
         for (key, f) in other.findings { mergeFinding(key, f) }
         for (key, l) in other.labels { mergeLabel(key, l) }
+    }
+}
+
+/// The Prometheus series one (team, model, verdict[, principal]) feeds:
+/// tokens by direction and, once a priced call arrives, cost.
+private struct UsageSeries: Sendable {
+    struct Key: Hashable, Sendable {
+        var team: String
+        var model: String
+        var verdict: Verdict
+        /// Only with `principal_labels` (one series per person can be many).
+        var principal: String?
+
+        var dimensions: [(String, String)] {
+            var dimensions = [("team", team), ("model", model), ("verdict", verdict.rawValue)]
+            if let principal { dimensions.append(("principal", principal)) }
+            return dimensions
+        }
+    }
+
+    let dimensions: [(String, String)]
+    let input: Counter
+    let output: Counter
+    /// Created with the first priced call: an unpriced model shows no cost series.
+    var cost: FloatingPointCounter?
+
+    init(_ key: Key) {
+        dimensions = key.dimensions
+        input = Counter(label: "tokenaudit_llm_tokens_total", dimensions: dimensions + [("direction", "input")])
+        output = Counter(label: "tokenaudit_llm_tokens_total", dimensions: dimensions + [("direction", "output")])
+    }
+
+    /// Consecutive calls of one key, summed before the counters see them.
+    struct Run {
+        let key: Key
+        var inputTokens = 0
+        var outputTokens = 0
+        /// Nil while no call of the run had a price.
+        var cost: Double?
+
+        mutating func add(_ call: CallSummary) {
+            inputTokens += call.inputTokens
+            outputTokens += call.outputTokens
+            if let price = call.cost { cost = (cost ?? 0) + price }
+        }
+    }
+
+    mutating func add(_ run: Run) {
+        input.increment(by: run.inputTokens)
+        output.increment(by: run.outputTokens)
+        guard let price = run.cost else { return }
+        if cost == nil { cost = FloatingPointCounter(label: "tokenaudit_llm_cost_usd_total", dimensions: dimensions) }
+        cost?.increment(by: price)
     }
 }

@@ -21,6 +21,35 @@ import Testing
         #expect(table.window("p0") != nil && table.window("new") != nil)
         #expect(table.window("p1") == nil && table.window("p10") == nil)
         #expect(table.window("p79") != nil)
+        // A window made by `withWindow` keeps what its first call put in.
+        var f = CallFactory()
+        let record = CallRecord(f.call(at: 1))
+        table.withWindow("fresh") { $0.insert(record, capacity: 8) }
+        #expect(table.window("fresh")?.records.count == 1)
+    }
+
+    /// `settle` answers a verdict's three questions about a trace and gives
+    /// one hold back: the entry outlives the first of two holders only.
+    @Test func settlingATraceAnswersForTheCallAndReleasesOneHold() {
+        var traces = TraceTable()
+        let trace: UInt64 = 42
+        traces.retain(trace)
+        traces.retain(trace)
+        traces.record(.init(span: 1, start: 100, prompt: 7), in: trace)   // the call itself
+        traces.record(.init(span: 2, start: 50, prompt: nil), in: trace)  // started before the call ended
+        traces.record(.init(span: 3, start: 300, prompt: 7), in: trace)   // the same prompt sent again
+        let first = traces.settle(span: 1, endingAt: 200, prompt: 7, in: trace)
+        #expect(first.outcome == nil && !first.consumed && first.otherSpans == 2)
+        #expect(traces.contains(trace))
+
+        traces.recordOutcome("commit", in: trace)
+        traces.record(.init(span: 4, start: 250, prompt: nil), in: trace)  // a tool run after the call
+        let second = traces.settle(span: 1, endingAt: 200, prompt: 7, in: trace)
+        #expect(second.outcome == "commit" && second.consumed && second.otherSpans == 3)
+        #expect(!traces.contains(trace) && traces.isEmpty)
+
+        let unknown = traces.settle(span: 1, endingAt: 0, prompt: 0, in: 7)
+        #expect(unknown.outcome == nil && !unknown.consumed && unknown.otherSpans == 0)
     }
 
     /// The budget: at most 2 KiB per active principal on average,

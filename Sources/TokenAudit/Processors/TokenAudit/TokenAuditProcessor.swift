@@ -10,8 +10,8 @@ public final class TokenAuditProcessor: HoldingProcessor {
     let genAI: GenAIStage
     let directory: TeamDirectory?
     public let detection: DetectionEngine
-    /// Receives every verdict (summaries plug in here).
-    let onDecision: @Sendable (PendingCall, Decision) -> Void
+    /// Receives every request's verdicts (summaries plug in here).
+    let onJudged: @Sendable ([JudgedCall]) -> Void
 
     public var stats: GenAIStats { genAI.stats }
 
@@ -27,9 +27,9 @@ public final class TokenAuditProcessor: HoldingProcessor {
         genAI = GenAIStage(config: config, directory: directory, prices: prices)
         detection = DetectionEngine(config: config.detection, outcomes: outcomes)
         let stats = genAI.stats
-        onDecision = { call, decision in
-            stats.record(decision)
-            summaries?.record(call.summary, decision)
+        onJudged = { judged in
+            stats.record(judged)
+            summaries?.record(judged)
         }
     }
 
@@ -52,11 +52,11 @@ public final class TokenAuditProcessor: HoldingProcessor {
     /// `observe` waits for `hold`, which the pipeline calls in arrival order.
     func prepare(_ batch: TelemetryBatch) -> PreparedBatch {
         let extracted = genAI.extract(batch)
-        let (genAI, detection, onDecision) = (genAI, detection, onDecision)
+        let (genAI, detection, onJudged) = (genAI, detection, onJudged)
         return PreparedBatch {
             let observed = genAI.observe(extracted, detection: detection)
             return DeferredBatch(bytes: batch.request.readableBytes) {
-                observed.release(detection: detection, onDecision: onDecision)
+                observed.release(detection: detection, onJudged: onJudged)
             }
         }
     }
