@@ -98,14 +98,14 @@ struct GenAIAttributes {
 
     private mutating func add(_ pair: KeyValueView, extent: Range<Int>) {
         let key = pair.key
-        families.formUnion(KeyFamilies.of(key))
-        if ContentRedactor.isContentKey(key) {
-            families.insert(.content)
-            contentFields.append(extent)
-        }
-        guard let value = pair.value else { return }
         let hash = KeyHash.of(key.rawBytes)
-        if let name = GenAIKey.of(key, hash: hash), known[name.rawValue] < 0 { known[name.rawValue] = Int32(views.count) }
+        let name = GenAIKey.classified(key, hash: hash)
+        // A known key's families come with it; any other is compared by prefix.
+        let keyFamilies = name?.families ?? KeyFamilies.of(key).union(ContentRedactor.isContentKey(key) ? .content : [])
+        families.formUnion(keyFamilies)
+        if keyFamilies.contains(.content) { contentFields.append(extent) }
+        guard let value = pair.value else { return }
+        if let name = name?.key, known[name.rawValue] < 0 { known[name.rawValue] = Int32(views.count) }
         keys.append(key)
         views.append(value)
         signature.insert(hash: hash)

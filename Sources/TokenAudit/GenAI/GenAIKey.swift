@@ -163,6 +163,13 @@ enum GenAIKey: Int, CaseIterable, Sendable {
     /// The case whose name is `key`, if any.
     /// `hash` is `KeyHash.of(key.rawBytes)`, which the caller has already computed.
     static func of(_ key: WireString, hash: UInt64) -> GenAIKey? {
+        table.find(key, hash: hash)?.key
+    }
+
+    /// The case whose name is `key` with its name's `KeyFamilies` (`.content`
+    /// included when `ContentRedactor.isContentKey`), worked out once when
+    /// the table is built: a known key needs no prefix comparisons.
+    static func classified(_ key: WireString, hash: UInt64) -> (key: GenAIKey, families: KeyFamilies)? {
         table.find(key, hash: hash)
     }
 
@@ -170,7 +177,7 @@ enum GenAIKey: Int, CaseIterable, Sendable {
 
     /// Open addressing over a power-of-two array, at most half full; built once.
     private struct Table: Sendable {
-        private var slots: [(hash: UInt64, key: GenAIKey)?]
+        private var slots: [(hash: UInt64, key: GenAIKey, families: KeyFamilies)?]
         private let mask: Int
 
         init() {
@@ -179,17 +186,22 @@ enum GenAIKey: Int, CaseIterable, Sendable {
             slots = Array(repeating: nil, count: capacity)
             mask = capacity - 1
             for key in GenAIKey.allCases {
-                let hash = key.name.withUTF8Buffer { KeyHash.of(UnsafeRawBufferPointer($0)) }
+                let (hash, families) = key.name.withUTF8Buffer { utf8 in
+                    let bytes = UnsafeRawBufferPointer(utf8)
+                    let name = WireString(bytes: bytes, range: 0..<bytes.count)
+                    let families = KeyFamilies.of(name).union(ContentRedactor.isContentKey(name) ? .content : [])
+                    return (KeyHash.of(bytes), families)
+                }
                 var index = Int(truncatingIfNeeded: hash) & mask
                 while slots[index] != nil { index = (index + 1) & mask }
-                slots[index] = (hash, key)
+                slots[index] = (hash, key, families)
             }
         }
 
-        func find(_ key: WireString, hash: UInt64) -> GenAIKey? {
+        func find(_ key: WireString, hash: UInt64) -> (key: GenAIKey, families: KeyFamilies)? {
             var index = Int(truncatingIfNeeded: hash) & mask
             while let slot = slots[index] {
-                if slot.hash == hash, key.equals(slot.key.name) { return slot.key }
+                if slot.hash == hash, key.equals(slot.key.name) { return (slot.key, slot.families) }
                 index = (index + 1) & mask
             }
             return nil

@@ -66,6 +66,31 @@ import Testing
         #expect(lookup("") == nil)
     }
 
+    /// A known key's families come from the key table, any other key's from
+    /// prefix comparisons: both must file a key the same way, content
+    /// (which redaction removes) included.
+    @Test func knownAndUnknownKeysAreFiledUnderTheSameFamilies() {
+        let others = ["gen_ai.prompt.0.content", "gen_ai.completion.3.content", "llm.input_messages.1.message.content",
+                      "llm.output_messages.0.message.role", "gen_ai.usage.future_tokens", "traceloop.workflow.name",
+                      "langsmith.span.kind", "openinference.x", "ai.something", "llm.prompts.0", "user.id", ""]
+        for name in GenAIKey.allCases.map(\.name.description) + others {
+            var writer = ProtoWriter()
+            writer.attribute(1, key: name, value: .string("v"))
+            let bytes = writer.bytes
+            bytes.withUnsafeBytes { raw in
+                let view = ResourceView(bytes: raw, frame: LengthFrame(prefixStart: 0, payload: 0..<raw.count), context: ())
+                let attributes = GenAIAttributes(view.attributes)
+                let utf8 = Array(name.utf8)
+                utf8.withUnsafeBytes { key in
+                    let wire = WireString(bytes: key, range: 0..<key.count)
+                    let content = ContentRedactor.isContentKey(wire)
+                    #expect(attributes.families == KeyFamilies.of(wire).union(content ? .content : []), "\(name)")
+                    #expect(attributes.contentFields.count == (content ? 1 : 0), "\(name)")
+                }
+            }
+        }
+    }
+
     /// Lookups by case answer exactly as lookups by name, whatever the span
     /// holds: repeats (the first wins), pairs without a value, other keys.
     @Test func lookupsByKeyAnswerAsLookupsByName() {
