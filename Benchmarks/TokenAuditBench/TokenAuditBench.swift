@@ -1,10 +1,8 @@
 import CProtobufReference
 import Foundation
 import Logging
-import Metrics
 import NIOCore
 import OTLPWire
-import Prometheus
 import TokenAudit
 
 /// `make bench`: the codec and the processor against libprotobuf-c unpack +
@@ -42,23 +40,23 @@ struct TokenAuditBench {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let processor = try TokenAuditProcessor(id: ComponentID("tokenaudit"), config: TokenAuditProcessorConfig())
+        // As the daemon runs it: verdicts also go to the summaries (a SQLite
+        // store, written only at flush, and Prometheus counters).
+        PrometheusMetrics.bootstrap()
+        let summaryFolder = FileManager.default.temporaryDirectory.appendingPathComponent("tokenaudit-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: summaryFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: summaryFolder) }
+        let summarised = try TokenAuditProcessor(
+            id: ComponentID("tokenaudit"), config: TokenAuditProcessorConfig(),
+            summaries: SummaryRecorder(store: try SummaryStore(path: summaryFolder + "/summaries.sqlite"), folder: summaryFolder, logger: logger))
 
         // `--repeat-processor N [--llm-share S]`: only the processor, N passes over the
         // reference payload and nothing else, for `perf stat -e instructions`
         // (instruction counts are stable where times on these machines are not).
-        // `--summaries`: verdicts also go to a summary recorder (SQLite store in a
-        // temporary folder, Prometheus counters), as in the daemon.
+        // `--summaries`: the processor as the daemon runs it (`summarised`).
         if let count = arguments.firstIndex(of: "--repeat-processor").flatMap({ Int(arguments[$0 + 1]) }) {
             let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
-            var processor = processor
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tokenaudit-bench-\(getpid())").path
-            defer { try? FileManager.default.removeItem(atPath: folder) }
-            if arguments.contains("--summaries") {
-                MetricsSystem.bootstrap(PrometheusMetricsFactory())
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                let summaries = SummaryRecorder(store: try SummaryStore(path: folder + "/summaries.sqlite"), folder: folder, logger: logger)
-                processor = try TokenAuditProcessor(id: ComponentID("tokenaudit"), config: TokenAuditProcessorConfig(), summaries: summaries)
-            }
+            let processor = arguments.contains("--summaries") ? summarised : processor
             let payload = Payloads.reference(llmShare: share, name: "reference")
             let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
             var written = 0
@@ -110,6 +108,9 @@ struct TokenAuditBench {
             if selected("processor") {
                 rows.append(await harness.measure("tokenaudit processor (extract + detect + enrich)", payload) {
                     await processor.process(batch).request.readableBytes
+                })
+                rows.append(await harness.measure("  … and summaries, as the daemon runs it", payload) {
+                    await summarised.process(batch).request.readableBytes
                 })
             }
             let base = rows[0].medianNanoseconds

@@ -5,7 +5,7 @@ import Prometheus
 /// and `Gauge` of the daemon lands here, and `/metrics` renders it.
 /// swift-metrics can be bootstrapped once per process; `bootstrap()` may be
 /// called any number of times.
-enum PrometheusMetrics {
+public enum PrometheusMetrics {
     static let registry = PrometheusCollectorRegistry()
 
     private static let installed: Bool = {
@@ -13,7 +13,7 @@ enum PrometheusMetrics {
         return true
     }()
 
-    static func bootstrap() {
+    public static func bootstrap() {
         _ = installed
     }
 
