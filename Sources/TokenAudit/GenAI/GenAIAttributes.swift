@@ -101,7 +101,7 @@ struct GenAIAttributes {
         let hash = KeyHash.of(key.rawBytes)
         let name = GenAIKey.classified(key, hash: hash)
         // A known key's families come with it; any other is compared by prefix.
-        let keyFamilies = name?.families ?? KeyFamilies.of(key).union(ContentRedactor.isContentKey(key) ? .content : [])
+        let keyFamilies = name?.families ?? KeyFamilies.includingContent(of: key)
         families.formUnion(keyFamilies)
         if keyFamilies.contains(.content) { contentFields.append(extent) }
         guard let value = pair.value else { return }

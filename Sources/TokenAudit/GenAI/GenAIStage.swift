@@ -250,7 +250,6 @@ struct ObservedRequest: Sendable {
             writer.reserveCapacity(bytes: 320 * pending.count, insertions: pending.count)
             var judged: [JudgedCall] = []
             judged.reserveCapacity(pending.count)
-            defer { if !judged.isEmpty { onJudged(judged) } }
             for index in pending.indices {
                 let decision = detection.decide(pending[index].call)
                 judged.append(JudgedCall(summary: pending[index].call.summary, decision: decision))
@@ -264,6 +263,7 @@ struct ObservedRequest: Sendable {
                     w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
                 }
             }
+            if !judged.isEmpty { onJudged(judged) }
         }
         guard !writer.isEmpty else { return batch }
         var out = ByteBuffer()

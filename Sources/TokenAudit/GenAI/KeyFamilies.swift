@@ -59,6 +59,11 @@ struct KeyFamilies: OptionSet, Sendable {
         }
     }
 
+    /// `of(key)`, with `.content` when `ContentRedactor.isContentKey(key)`.
+    static func includingContent(of key: WireString) -> KeyFamilies {
+        ContentRedactor.isContentKey(key) ? of(key).union(.content) : of(key)
+    }
+
     /// Families within `gen_ai.` and `llm.` (a key is in at most one of each list).
     private static let genAISubfamilies: [(prefix: StaticString, family: KeyFamilies)] = [
         ("gen_ai.usage.", .genAIUsage), ("gen_ai.prompt.", .genAIPrompt), ("gen_ai.completion.", .genAICompletion),
