@@ -231,6 +231,17 @@ struct JudgedCall: Sendable {
     var decision: Decision
 }
 
+extension [JudgedCall] {
+    /// Findings per label, indexed by `DetectionLabel.ordinal`.
+    var findingsPerLabel: [Int] {
+        var counts = [Int](repeating: 0, count: DetectionLabel.allCases.count)
+        for call in self {
+            for finding in call.decision.findings { counts[finding.label.ordinal] += 1 }
+        }
+        return counts
+    }
+}
+
 /// A traces request between `GenAIStage.observe` and `release`: the
 /// attributes to splice in so far and the calls waiting for a verdict.
 struct ObservedRequest: Sendable {

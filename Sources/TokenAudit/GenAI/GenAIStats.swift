@@ -65,11 +65,8 @@ public final class GenAIStats: Sendable {
 
     func record(_ judged: [JudgedCall]) {
         var verdicts = [Int](repeating: 0, count: Verdict.allCases.count)
-        var labels = [Int](repeating: 0, count: DetectionLabel.allCases.count)
-        for call in judged {
-            verdicts[call.decision.verdict.index] += 1
-            for finding in call.decision.findings { labels[finding.label.ordinal] += 1 }
-        }
+        for call in judged { verdicts[call.decision.verdict.index] += 1 }
+        let labels = judged.findingsPerLabel
         state.withLock { s in
             for verdict in Verdict.allCases where verdicts[verdict.index] > 0 { s.verdicts[verdict, default: 0] += verdicts[verdict.index] }
             for label in DetectionLabel.allCases where labels[label.ordinal] > 0 { s.labels[label, default: 0] += labels[label.ordinal] }

@@ -42,17 +42,16 @@ public final class SummaryRecorder: Service, Sendable {
             for call in judged { batch.add(call.summary, call.decision) }
         }
         var runs: [UsageSeries.Run] = []
-        var findings = [Int](repeating: 0, count: DetectionLabel.allCases.count)
         for call in judged {
             let key = UsageSeries.Key(team: call.summary.team, model: call.summary.model, verdict: call.decision.verdict,
                                       principal: principalLabels ? call.summary.principal : nil)
             if runs.last?.key != key { runs.append(UsageSeries.Run(key: key)) }
             runs[runs.count - 1].add(call.summary)
-            for finding in call.decision.findings { findings[finding.label.ordinal] += 1 }
         }
         usageSeries.withLock { series in
             for run in runs { series[run.key, default: UsageSeries(run.key)].add(run) }
         }
+        let findings = judged.findingsPerLabel
         guard findings.contains(where: { $0 > 0 }) else { return }
         findingSeries.withLock { series in
             for label in DetectionLabel.allCases where findings[label.ordinal] > 0 {
