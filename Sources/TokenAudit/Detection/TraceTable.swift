@@ -14,7 +14,11 @@ struct TraceTable: Sendable {
     }
 
     struct Entry: Sendable {
-        var facts: [SpanFact] = []
+        /// The first span recorded, inline: a held trace often has one span
+        /// (the call itself), and an array for it was an allocation per call.
+        var first: SpanFact?
+        /// The spans after the first.
+        var more: [SpanFact] = []
         var holders = 0
         /// An outcome recorded on a span of the trace (`tokenaudit.outcome`).
         var outcome: String?
@@ -43,8 +47,12 @@ struct TraceTable: Sendable {
     mutating func record(_ fact: SpanFact, in trace: UInt64) {
         // One hash lookup, then an in-place append through `values` (optional
         // chaining through the subscript takes the entry out and puts it back).
-        guard let index = entries.index(forKey: trace), entries.values[index].facts.count < maxSpansPerTrace else { return }
-        entries.values[index].facts.append(fact)
+        guard let index = entries.index(forKey: trace) else { return }
+        if entries.values[index].first == nil {
+            entries.values[index].first = fact
+        } else if entries.values[index].more.count + 1 < maxSpansPerTrace {
+            entries.values[index].more.append(fact)
+        }
     }
 
     mutating func recordOutcome(_ kind: String, in trace: UInt64) {
@@ -63,10 +71,13 @@ struct TraceTable: Sendable {
                          in trace: UInt64) -> (outcome: String?, consumed: Bool, otherSpans: Int) {
         guard let index = entries.index(forKey: trace) else { return (nil, false, 0) }
         var consumed = false, others = 0
-        for fact in entries.values[index].facts where fact.span != span {
+        func look(at fact: SpanFact) {
+            guard fact.span != span else { return }
             others += 1
             if fact.start >= end, fact.prompt != prompt { consumed = true }
         }
+        if let first = entries.values[index].first { look(at: first) }
+        for fact in entries.values[index].more { look(at: fact) }
         let outcome = entries.values[index].outcome
         entries.values[index].holders -= 1
         if entries.values[index].holders <= 0 { entries.remove(at: index) }

@@ -14,7 +14,9 @@ struct PromptDigest: Sendable, Equatable {
     private(set) var inputHashes: [UInt64] = []
     private(set) var systemHashes: [UInt64] = []
     private(set) var outputHashes: [UInt64] = []
-    private var sketchCounts = [Int32](repeating: 0, count: 64)
+    /// SimHash votes, one per bit; empty until the first shingle, so a call
+    /// without content (most of them) allocates nothing here.
+    private var sketchCounts: [Int32] = []
     private(set) var inputCharacters = 0
     /// The longest input message: in a stuffed prompt, the pasted document.
     private(set) var longestInput: UInt64 = 0
@@ -52,6 +54,7 @@ struct PromptDigest: Sendable, Equatable {
     private mutating func addShingles(_ words: [String]) {
         let width = min(3, max(1, words.count))
         guard words.count >= width else { return }
+        if sketchCounts.isEmpty { sketchCounts = [Int32](repeating: 0, count: 64) }
         for start in 0...(words.count - width) {
             let h = StableHash.of(words[start..<(start + width)].joined(separator: " "))
             for bit in 0..<64 {
@@ -64,7 +67,11 @@ struct PromptDigest: Sendable, Equatable {
         inputHashes += other.inputHashes
         systemHashes += other.systemHashes
         outputHashes += other.outputHashes
-        for bit in 0..<64 { sketchCounts[bit] += other.sketchCounts[bit] }
+        if sketchCounts.isEmpty {
+            sketchCounts = other.sketchCounts
+        } else if !other.sketchCounts.isEmpty {
+            for bit in 0..<64 { sketchCounts[bit] += other.sketchCounts[bit] }
+        }
         inputCharacters += other.inputCharacters
         if other.longestInputCharacters > longestInputCharacters {
             (longestInput, longestInputCharacters) = (other.longestInput, other.longestInputCharacters)
@@ -85,7 +92,7 @@ struct PromptDigest: Sendable, Equatable {
     var fingerprint: ContentFingerprint? {
         guard let prompt = Self.combine(inputHashes) else { return nil }
         var sketch: UInt64 = 0
-        for bit in 0..<64 where sketchCounts[bit] > 0 { sketch |= 1 << UInt64(bit) }
+        for bit in sketchCounts.indices where sketchCounts[bit] > 0 { sketch |= 1 << UInt64(bit) }
         return ContentFingerprint(
             kind: .content, prompt: prompt, promptSketch: sketch, systemPrompt: systemPrompt,
             largestMessage: inputHashes.count > 1 ? longestInput : nil,

@@ -50,6 +50,11 @@ import Testing
 
         let unknown = traces.settle(span: 1, endingAt: 0, prompt: 0, in: 7)
         #expect(unknown.outcome == nil && !unknown.consumed && unknown.otherSpans == 0)
+
+        // A trace remembers its first `maxSpansPerTrace` spans, the first of them inline.
+        traces.retain(trace)
+        for span in 1...300 { traces.record(.init(span: UInt64(span), start: 1, prompt: nil), in: trace) }
+        #expect(traces.settle(span: 0, endingAt: 10, prompt: 7, in: trace).otherSpans == traces.maxSpansPerTrace)
     }
 
     /// The budget: at most 2 KiB per active principal on average,

@@ -87,6 +87,27 @@ import Testing
         #expect(calls.allSatisfy { ($0.usage.input ?? 0) >= 0 && ($0.usage.input ?? 0) <= 100_000_000 })
     }
 
+    /// Content read in two places (a span and its log events) fingerprints
+    /// as if read in one, whichever side has no content yet.
+    @Test func mergedDigestsFingerprintLikeOne() {
+        let messages = ["you are terse", "explain the retry policy of the exporter in two sentences", "and the backoff"]
+        var whole = PromptDigest()
+        for text in messages { whole.add(.input, text: text) }
+        var first = PromptDigest(), second = PromptDigest()
+        first.add(.input, text: messages[0])
+        for text in messages.dropFirst() { second.add(.input, text: text) }
+        var merged = first
+        merged.merge(second)
+        #expect(merged.fingerprint == whole.fingerprint)
+        #expect(whole.fingerprint?.promptSketch != 0)
+        var intoEmpty = PromptDigest()
+        intoEmpty.merge(whole)
+        #expect(intoEmpty.fingerprint == whole.fingerprint)
+        var emptyInto = whole
+        emptyInto.merge(PromptDigest())
+        #expect(emptyInto.fingerprint == whole.fingerprint)
+    }
+
     @Test func normalisationMasksVolatileTokensAndSketchesNearDuplicates() {
         func fingerprint(_ text: String) -> ContentFingerprint? {
             var digest = PromptDigest()
