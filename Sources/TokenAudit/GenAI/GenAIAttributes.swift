@@ -147,6 +147,20 @@ struct GenAIAttributes {
         return nil
     }
 
+    /// `string(_:)` for names a request repeats (models): made once per
+    /// distinct name through `names`, not once per span.
+    func name(_ keys: GenAIKey..., reusing names: inout RecentNames) -> String? {
+        for key in keys {
+            guard let index = index(of: key) else { continue }
+            if case .string(let wire) = views[index].value {
+                if wire.count > 0 { return names.string(for: wire) }
+            } else if let text = AttributeScalar(views[index]).text, !text.isEmpty {
+                return text
+            }
+        }
+        return nil
+    }
+
     /// The string members of the first of `keys` present: a string array
     /// read in place (no JSON built), or a single string.
     func strings(_ keys: GenAIKey...) -> [String] {

@@ -49,6 +49,7 @@ final class GenAIStage: Sendable {
             var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
             // A request's spans repeat a model or two: the last price is kept at hand.
             var lastPrice: (model: String, price: ModelPrice?)?
+            var names = RecentNames()
             var tally = GenAIStats.ExtractionTally()
             defer { stats.record(tally) }
             request.forEachSpan { resourceSpans, _, span in
@@ -75,7 +76,7 @@ final class GenAIStage: Sendable {
                 if identity?.group != group {
                     identity = (group, extractor.principals.identity(of: resourceSpans.resource))
                 }
-                guard let call = extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none) else { return }
+                guard let call = extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none, names: &names) else { return }
                 var modelPrice: ModelPrice?
                 if !call.isAggregate, let model = call.model {
                     if let last = lastPrice, last.model == model {

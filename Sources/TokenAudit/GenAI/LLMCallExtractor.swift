@@ -8,8 +8,10 @@ struct LLMCallExtractor: Sendable {
     let contentIndex: ContentIndex
 
     /// `attributes` holds `span`'s attributes (`GenAIAttributes.read`);
-    /// `resource` is `principals.identity(of:)` of the span's resource group.
-    func extract(_ span: SpanView, attributes: GenAIAttributes, resource: PrincipalResolver.ResourceIdentity) -> LLMCall? {
+    /// `resource` is `principals.identity(of:)` of the span's resource group;
+    /// `names` carries model names from one span of the request to the next.
+    func extract(_ span: SpanView, attributes: GenAIAttributes, resource: PrincipalResolver.ResourceIdentity,
+                 names: inout RecentNames) -> LLMCall? {
         guard attributes.mentionsGenAI else { return nil }
         let dialect = Self.dialect(attributes)
         guard let (operation, isAggregate) = Self.classify(attributes, dialect: dialect, spanName: span.name) else { return nil }
@@ -18,8 +20,8 @@ struct LLMCallExtractor: Sendable {
         let usage = Self.usage(attributes, problems: &problems)
         let provider = Self.provider(attributes)
         let parameters = dialect == .openInference ? Self.invocationParameters(attributes) : [:]
-        let requestModel = attributes.string(.genAIRequestModel, .aiModelId, .llmRequestModel) ?? parameters["model"]
-        let responseModel = attributes.string(.genAIResponseModel, .aiResponseModel, .llmModelName, .llmResponseModel)
+        let requestModel = attributes.name(.genAIRequestModel, .aiModelId, .llmRequestModel, reusing: &names) ?? parameters["model"]
+        let responseModel = attributes.name(.genAIResponseModel, .aiResponseModel, .llmModelName, .llmResponseModel, reusing: &names)
 
         let traceID = WireID(span.traceID.rawBytes)
         let spanID = WireID(span.spanID.rawBytes)

@@ -66,6 +66,33 @@ import Testing
         #expect(lookup("") == nil)
     }
 
+    /// A long name seen again is the `String` made the first time (shared
+    /// storage, no allocation); every answer is the name asked for, past
+    /// the capacity and for short names too.
+    @Test func recentNamesReuseLongNamesAndAlwaysAnswerTheNameAsked() {
+        let models = ["gpt-4o-mini-2024-07-18", "claude-3-5-sonnet-20241022", "gpt-4o", "gemini-1.5-pro-002",
+                      "mistral-large-2411-preview", "llama-3.1-405b-instruct", "o1-mini-2024-09-12", "", "exactly-15-bytes",
+                      "gpt-4o-mini-2024-07-19", "claude-3-5-sonnet-20241023"]  // near misses: same length, one byte apart
+        let wires = models.map { Array($0.utf8) }
+        var names = RecentNames()
+        func name(_ index: Int) -> String {
+            wires[index].withUnsafeBytes { names.string(for: WireString(bytes: $0, range: 0..<$0.count)) }
+        }
+        func storage(_ string: String) -> UnsafeRawPointer? {
+            var string = string
+            return string.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        }
+        var random = SeededRandom(seed: 11)
+        for _ in 0..<500 {
+            let index = Int.random(in: 0..<models.count, using: &random)
+            #expect(name(index) == models[index])
+        }
+        let first = name(0), again = name(0)
+        #expect(first == models[0] && storage(first) == storage(again))
+        let other = name(1)
+        #expect(storage(other) != storage(first))
+    }
+
     /// A known key's families come from the key table, any other key's from
     /// prefix comparisons: both must file a key the same way, content
     /// (which redaction removes) included.
