@@ -59,10 +59,10 @@ private final class CountingExporter: TelemetryExporter {
 
     init(expected: Int) { self.expected = expected }
 
-    func export(_ batch: TelemetryBatch) async -> Bool {
+    func export(_ batches: [TelemetryBatch]) async -> Bool {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            s.count += 1
-            guard s.count == expected else { return nil }
+            s.count += batches.count
+            guard s.count >= expected else { return nil }
             defer { s.waiter = nil }
             return s.waiter
         }

@@ -76,10 +76,6 @@ import Testing
 
         init(gate: Gate) { self.gate = gate }
 
-        func export(_ batch: TelemetryBatch) async -> Bool {
-            await export([batch])
-        }
-
         func export(_ batches: [TelemetryBatch]) async -> Bool {
             if batches.contains(where: { $0.itemCount == 1 }) {
                 let opened = await gate.wait(timeout: .seconds(30))

@@ -37,7 +37,6 @@ public final class GenAIStats: Sendable {
         var spansWithProblems = 0
         var co2Grams = 0.0
         var unknownModels: [String: Int] = [:]
-        var unknownCalls = 0
 
         mutating func add(_ call: LLMCall, priced: Bool, co2Grams: Double) {
             calls += 1
@@ -45,7 +44,6 @@ public final class GenAIStats: Sendable {
             if !call.problems.isEmpty { spansWithProblems += 1 }
             if !priced, call.operation.callsModel, !call.isAggregate {
                 unknownModels[call.model ?? "(none)", default: 0] += 1
-                unknownCalls += 1
             }
         }
     }
@@ -60,7 +58,8 @@ public final class GenAIStats: Sendable {
         }
         callsCounter.increment(by: tally.calls)
         if tally.spansWithProblems > 0 { problemsCounter.increment(by: tally.spansWithProblems) }
-        if tally.unknownCalls > 0 { unknownCounter.increment(by: tally.unknownCalls) }
+        let unknownCalls = tally.unknownModels.values.reduce(0, +)
+        if unknownCalls > 0 { unknownCounter.increment(by: unknownCalls) }
     }
 
     func record(_ judged: [JudgedCall]) {

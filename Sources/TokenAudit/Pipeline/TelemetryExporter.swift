@@ -5,11 +5,9 @@ public import ServiceLifecycle
 /// returning, so nothing accepted is lost at exit.
 public protocol TelemetryExporter: Service {
     var id: ComponentID { get }
-    /// Hands `batch` to the exporter, waiting while its queue is full. Returns
-    /// false only when the exporter has already shut down.
-    func export(_ batch: TelemetryBatch) async -> Bool
-    /// `export` for several batches in order; a durable queue stores them in
-    /// one commit. False when the exporter has shut down (some may be taken).
+    /// Hands `batches` to the exporter in order, waiting while its queue is
+    /// full; a durable queue stores them in one commit. Returns false only
+    /// when the exporter has already shut down (some may have been taken).
     func export(_ batches: [TelemetryBatch]) async -> Bool
     var stats: ExporterStats { get }
     /// What waits in the exporter's queue.
@@ -17,8 +15,8 @@ public protocol TelemetryExporter: Service {
 }
 
 extension TelemetryExporter {
-    public func export(_ batches: [TelemetryBatch]) async -> Bool {
-        for batch in batches where await !export(batch) { return false }
-        return true
+    /// `export` for one batch.
+    public func export(_ batch: TelemetryBatch) async -> Bool {
+        await export([batch])
     }
 }

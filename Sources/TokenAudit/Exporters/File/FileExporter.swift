@@ -29,10 +29,6 @@ public final class FileExporter: TelemetryExporter {
         self.logger = logger.with(metadata: "exporter", "\(id)")
     }
 
-    public func export(_ batch: TelemetryBatch) async -> Bool {
-        await queue.push(batch)
-    }
-
     public func export(_ batches: [TelemetryBatch]) async -> Bool {
         await queue.push(batches)
     }

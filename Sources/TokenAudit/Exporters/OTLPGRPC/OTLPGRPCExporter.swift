@@ -39,10 +39,6 @@ public final class OTLPGRPCExporter: TelemetryExporter {
         }
     }
 
-    public func export(_ batch: TelemetryBatch) async -> Bool {
-        await queue.push(batch)
-    }
-
     public func export(_ batches: [TelemetryBatch]) async -> Bool {
         await queue.push(batches)
     }

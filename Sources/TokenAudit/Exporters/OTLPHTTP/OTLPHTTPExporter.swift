@@ -36,10 +36,6 @@ public final class OTLPHTTPExporter: TelemetryExporter {
         self.delivery = ExportDelivery(policy: ExportRetryPolicy(config: config.retry), stats: stats, logger: self.logger)
     }
 
-    public func export(_ batch: TelemetryBatch) async -> Bool {
-        await queue.push(batch)
-    }
-
     public func export(_ batches: [TelemetryBatch]) async -> Bool {
         await queue.push(batches)
     }
