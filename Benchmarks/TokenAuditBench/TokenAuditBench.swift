@@ -57,7 +57,10 @@ struct TokenAuditBench {
         if let count = arguments.firstIndex(of: "--repeat-processor").flatMap({ Int(arguments[$0 + 1]) }) {
             let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
             let processor = arguments.contains("--summaries") ? summarised : processor
-            let payload = Payloads.reference(llmShare: share, name: "reference")
+            // `--fixture`: the real OpenLLMetry capture (content in a JSON string) instead.
+            let payload = arguments.contains("--fixture")
+                ? try Payloads.fixture(spans: 1000, fixturesRoot: fixtures)
+                : Payloads.reference(llmShare: share, name: "reference")
             let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
             var written = 0
             let clock = ContinuousClock()

@@ -85,49 +85,12 @@ struct StableHash {
         h.add(s)
         return h.value
     }
-}
 
-/// Text normalisation before hashing: case folded, punctuation dropped,
-/// volatile tokens (numbers, dates, ids) masked, so that "summarise ticket
-/// 4821" and "Summarise ticket #4822." fingerprint alike.
-enum TextNormalizer {
-    static func words(_ text: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        func flush() {
-            guard !current.isEmpty else { return }
-            words.append(isVolatile(current) ? "#" : current)
-            current = ""
-        }
-        for scalar in text.lowercased().unicodeScalars {
-            if isWordCharacter(scalar) {
-                current.unicodeScalars.append(scalar)
-            } else {
-                flush()
-            }
-        }
-        flush()
-        return words
-    }
-
-    /// Letters and digits. ASCII (most prompts) is decided without the
-    /// Unicode property tables, which cost more than the rest of the walk.
-    @inline(__always)
-    static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        let v = scalar.value
-        guard v >= 0x80 else { return (0x61...0x7A).contains(v) || (0x41...0x5A).contains(v) || (0x30...0x39).contains(v) }
-        return scalar.properties.isAlphabetic
-    }
-
-    /// Numbers, and hex-ish ids (uuids, hashes, request ids) of 8+ characters.
-    static func isVolatile(_ word: String) -> Bool {
-        var digits = 0
-        var hexLetters = 0
-        for scalar in word.unicodeScalars {
-            if ("0"..."9").contains(scalar) { digits += 1 } else if ("a"..."f").contains(scalar) { hexLetters += 1 }
-        }
-        let count = word.unicodeScalars.count
-        if digits == count { return true }
-        return count >= 8 && digits > 0 && digits + hexLetters == count
+    /// The hash `of(_:)` gives the string with these UTF-8 bytes.
+    static func of(utf8 bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h = StableHash()
+        h.add(bytes: bytes)
+        h.add(bytes: CollectionOfOne(0x1F))
+        return h.value
     }
 }

@@ -31,34 +31,45 @@ struct PromptDigest: Sendable, Equatable {
     static let placeholders: Set<String> = ["__REDACTED__", "<redacted>", "[REDACTED]"]
 
     mutating func add(_ role: Role, text: String) {
-        guard !text.isEmpty, !Self.placeholders.contains(text) else { return }
-        let words = TextNormalizer.words(text)
-        let hash = StableHash.of(words.joined(separator: " "))
-        switch role {
-        case .system:
-            systemHashes.append(hash)
-        case .input:
-            inputHashes.append(hash)
-            let characters = text.count
-            inputCharacters += characters
-            if characters > longestInputCharacters { (longestInput, longestInputCharacters) = (hash, characters) }
-            addShingles(words)
-        case .output:
-            outputHashes.append(hash)
-            outputCharacters += text.count
+        guard !text.isEmpty, !Self.isPlaceholder(text) else { return }
+        TextNormalizer.withNormalized(text) { normalized in
+            let hash = StableHash.of(utf8: normalized.bytes)
+            switch role {
+            case .system:
+                systemHashes.append(hash)
+            case .input:
+                inputHashes.append(hash)
+                let characters = text.count
+                inputCharacters += characters
+                if characters > longestInputCharacters { (longestInput, longestInputCharacters) = (hash, characters) }
+                addShingles(normalized)
+            case .output:
+                outputHashes.append(hash)
+                outputCharacters += text.count
+            }
         }
     }
 
+    /// Compared by length first: hashing a whole prompt to look it up would cost more than the rest.
+    private static func isPlaceholder(_ text: String) -> Bool {
+        text.utf8.count <= longestPlaceholder && placeholders.contains(text)
+    }
+
+    private static let longestPlaceholder = placeholders.map(\.utf8.count).max() ?? 0
+
     /// Word 3-grams (single words for very short texts) vote on each of the
     /// 64 SimHash bits.
-    private mutating func addShingles(_ words: [String]) {
-        let width = min(3, max(1, words.count))
-        guard words.count >= width else { return }
+    private mutating func addShingles(_ normalized: NormalizedText) {
+        let words = normalized.wordCount
+        let width = min(3, max(1, words))
+        guard words >= width else { return }
         if sketchCounts.isEmpty { sketchCounts = [Int32](repeating: 0, count: 64) }
-        for start in 0...(words.count - width) {
-            let h = StableHash.of(words[start..<(start + width)].joined(separator: " "))
-            for bit in 0..<64 {
-                sketchCounts[bit] += (h >> UInt64(bit)) & 1 == 1 ? 1 : -1
+        sketchCounts.withUnsafeMutableBufferPointer { votes in
+            for start in 0...(words - width) {
+                let h = StableHash.of(utf8: normalized.bytes(ofWords: start..<(start + width)))
+                for bit in 0..<64 {
+                    votes[bit] &+= Int32(truncatingIfNeeded: (h >> UInt64(bit)) & 1) &* 2 &- 1
+                }
             }
         }
     }
