@@ -4,19 +4,41 @@ public struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
     private let maxDepth: Int
+    /// False when only checking: the same grammar is walked, nothing is
+    /// built (strings, numbers and containers come back empty).
+    private let materialises: Bool
 
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 128) throws(WireError) -> JSONNode {
-        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
-        parser.skipWhitespace()
-        let node = try parser.value(depth: 0)
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.error("unexpected data after the JSON value") }
-        return node
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, materialises: true)
+        return try parser.document()
     }
 
-    private init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+    /// Throws what `parse` would throw, without allocating.
+    public static func check(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 128) throws(WireError) {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth, materialises: false)
+        _ = try parser.document()
+    }
+
+    /// The string value whose opening quote is at `offset`, unescaped; nil when there is none.
+    public static func string(in bytes: UnsafeRawBufferPointer, at offset: Int) -> String? {
+        guard offset >= 0, offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
+        var parser = JSONParser(bytes: bytes, maxDepth: 1, materialises: true)
+        parser.position = offset
+        return try? parser.string()
+    }
+
+    private init(bytes: UnsafeRawBufferPointer, maxDepth: Int, materialises: Bool) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.materialises = materialises
+    }
+
+    private mutating func document() throws(WireError) -> JSONNode {
+        skipWhitespace()
+        let node = try value(depth: 0)
+        skipWhitespace()
+        guard position == bytes.count else { throw error("unexpected data after the JSON value") }
+        return node
     }
 
     private func error(_ why: String) -> WireError { WireError(.invalidJSON(why), at: position) }
@@ -34,18 +56,23 @@ public struct JSONParser {
         guard depth < maxDepth else { throw error("nested deeper than \(maxDepth) levels") }
         guard position < bytes.count else { throw error("unexpected end of input") }
         let start = position
+        let value: JSONValue
         switch bytes[position] {
-        case UInt8(ascii: "{"): return JSONNode(value: try object(depth: depth), offset: start)
-        case UInt8(ascii: "["): return JSONNode(value: try array(depth: depth), offset: start)
-        case UInt8(ascii: "\""): return JSONNode(value: .string(try string()), offset: start)
-        case UInt8(ascii: "t"): try literal("true"); return JSONNode(value: .bool(true), offset: start)
-        case UInt8(ascii: "f"): try literal("false"); return JSONNode(value: .bool(false), offset: start)
-        case UInt8(ascii: "n"): try literal("null"); return JSONNode(value: .null, offset: start)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return JSONNode(value: .number(try number()), offset: start)
+        case UInt8(ascii: "{"): value = try object(depth: depth)
+        case UInt8(ascii: "["): value = try array(depth: depth)
+        case UInt8(ascii: "\""): let s = try string(); value = made(.string(s))
+        case UInt8(ascii: "t"): try literal("true"); value = made(.bool(true))
+        case UInt8(ascii: "f"): try literal("false"); value = made(.bool(false))
+        case UInt8(ascii: "n"): try literal("null"); value = .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): let n = try number(); value = made(.number(n))
         default: throw error("expected a JSON value")
         }
+        return JSONNode(value: value, offset: start)
     }
+
+    /// `JSONValue` is indirect: every payload is a heap box, so a check builds none.
+    @inline(__always)
+    private func made(_ value: @autoclosure () -> JSONValue) -> JSONValue { materialises ? value() : .null }
 
     private mutating func literal(_ word: StaticString) throws(WireError) {
         let count = word.utf8CodeUnitCount
@@ -66,7 +93,7 @@ public struct JSONParser {
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(members)
+            return made(.object(members))
         }
         while true {
             skipWhitespace()
@@ -74,11 +101,12 @@ public struct JSONParser {
             let key = try string()
             try expect(UInt8(ascii: ":"), "':' after an object key")
             skipWhitespace()
-            members.append((key, try value(depth: depth + 1)))
+            let node = try value(depth: depth + 1)
+            if materialises { members.append((key, node)) }
             skipWhitespace()
             guard position < bytes.count else { throw error("unterminated object") }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+            if bytes[position] == UInt8(ascii: "}") { position += 1; return made(.object(members)) }
             throw error("expected ',' or '}' in an object")
         }
     }
@@ -89,15 +117,16 @@ public struct JSONParser {
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return .array(items)
+            return made(.array(items))
         }
         while true {
             skipWhitespace()
-            items.append(try value(depth: depth + 1))
+            let node = try value(depth: depth + 1)
+            if materialises { items.append(node) }
             skipWhitespace()
             guard position < bytes.count else { throw error("unterminated array") }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+            if bytes[position] == UInt8(ascii: "]") { position += 1; return made(.array(items)) }
             throw error("expected ',' or ']' in an array")
         }
     }
@@ -124,7 +153,7 @@ public struct JSONParser {
             guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return materialises ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) : ""
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
@@ -137,7 +166,7 @@ public struct JSONParser {
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 guard UTF8Validation.isValid(bytes, start..<position) else { throw WireError(.invalidUTF8, at: start) }
-                let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                let s = materialises ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) : ""
                 position += 1
                 return s
             }
@@ -146,11 +175,19 @@ public struct JSONParser {
         }
         position = start
         var out: [UInt8] = []
+        let materialises = materialises
+        func put(_ byte: UInt8) { if materialises { out.append(byte) } }
         while position < bytes.count {
             let b = bytes[position]
             switch b {
             case UInt8(ascii: "\""):
                 position += 1
+                guard materialises else {
+                    // Escapes decode to whole scalars, so the unescaped text is valid
+                    // UTF-8 exactly when the bytes between the escapes are.
+                    guard UTF8Validation.isValid(bytes, start..<(position - 1)) else { throw WireError(.invalidUTF8, at: start) }
+                    return ""
+                }
                 var copy = out
                 guard copy.withUnsafeMutableBytes({ UTF8Validation.isValid(UnsafeRawBufferPointer($0), 0..<$0.count) })
                 else { throw WireError(.invalidUTF8, at: start) }
@@ -161,14 +198,14 @@ public struct JSONParser {
                 let e = bytes[position]
                 position += 1
                 switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "\""): put(0x22)
+                case UInt8(ascii: "\\"): put(0x5C)
+                case UInt8(ascii: "/"): put(0x2F)
+                case UInt8(ascii: "b"): put(0x08)
+                case UInt8(ascii: "f"): put(0x0C)
+                case UInt8(ascii: "n"): put(0x0A)
+                case UInt8(ascii: "r"): put(0x0D)
+                case UInt8(ascii: "t"): put(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800...0xDBFF).contains(scalar) {
@@ -182,12 +219,12 @@ public struct JSONParser {
                         throw error("unpaired surrogate in \\u escape")
                     }
                     guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-                    out.append(contentsOf: String(Character(unicode)).utf8)
+                    for byte in unicode.utf8 { put(byte) }
                 default: throw error("invalid escape in string")
                 }
             default:
                 guard b >= 0x20 else { throw error("control character in string") }
-                out.append(b)
+                put(b)
                 position += 1
             }
         }

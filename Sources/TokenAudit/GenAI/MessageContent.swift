@@ -16,61 +16,65 @@ enum MessageContent {
         }
     }
 
-    /// Text that may itself be JSON (many dialects send messages as a JSON string).
+    /// Text that may itself be JSON (many dialects send messages as a JSON
+    /// string). The JSON is read in place: only the message texts become strings.
     static func feed(text: String, as role: PromptDigest.Role, into digest: inout PromptDigest) {
-        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
-        if trimmed.first == "[" || trimmed.first == "{" {
-            let bytes = Array(text.utf8)
-            if let node = try? bytes.withUnsafeBytes({ raw throws(WireError) in try JSONParser.parse(raw, maxDepth: 64) }) {
-                feed(node.value, as: role, into: &digest, depth: 0)
-                return
+        let trimmed = text.utf8.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 }
+        if trimmed.first == UInt8(ascii: "[") || trimmed.first == UInt8(ascii: "{") {
+            var text = text  // native strings are contiguous: `withUTF8` does not copy them
+            let isJSON = text.withUTF8 { utf8 in
+                guard let json = JSONValueView.parse(UnsafeRawBufferPointer(utf8), maxDepth: 64) else { return false }
+                feed(json, as: role, into: &digest, depth: 0)
+                return true
             }
+            if isJSON { return }
         }
         digest.add(role, text: text)
     }
 
-    static func feed(_ json: JSONValue, as role: PromptDigest.Role, into digest: inout PromptDigest, depth: Int) {
+    static func feed<JSON: MessageJSON>(_ json: JSON, as role: PromptDigest.Role, into digest: inout PromptDigest, depth: Int) {
         guard depth < maxDepth else { return }
-        switch json {
-        case .string(let s):
-            digest.add(role, text: s)
-        case .array(let items):
-            for item in items { feed(item.value, as: role, into: &digest, depth: depth + 1) }
-        case .object(let members):
-            let object = Dictionary(members.map { ($0.key, $0.node.value) }, uniquingKeysWith: { _, last in last })
-            if let messages = object["messages"] {
-                if case .string(let system)? = object["system"] { digest.add(.system, text: system) }
+        switch json.shape {
+        case .string:
+            if let s = json.text { digest.add(role, text: s) }
+        case .array:
+            json.forEachElement { feed($0, as: role, into: &digest, depth: depth + 1) }
+        case .object:
+            let object = MessageFields(json)
+            if let messages = object.messages {
+                if let system = object.system?.text { digest.add(.system, text: system) }
                 feed(messages, as: role, into: &digest, depth: depth + 1)
                 return
             }
-            if let message = object["message"], case .object = message {
+            if let message = object.message, message.shape == .object {
                 feed(message, as: role, into: &digest, depth: depth + 1)
                 return
             }
-            if case .string(let system)? = object["system"] { digest.add(.system, text: system) }
-            if case .string(let prompt)? = object["prompt"] { digest.add(role, text: prompt) }
-            let messageRole = object["role"].flatMap { if case .string(let r) = $0 { r } else { nil } }
-            let effective = messageRole.map { Self.role($0, context: role) } ?? role
-            for key in ["content", "parts", "text"] {
-                if let body = object[key] { feedBody(body, as: effective, into: &digest, depth: depth + 1) }
-            }
-        default:
+            if let system = object.system?.text { digest.add(.system, text: system) }
+            if let prompt = object.prompt?.text { digest.add(role, text: prompt) }
+            let effective = object.role?.text.map { Self.role($0, context: role) } ?? role
+            if let body = object.content { feedBody(body, as: effective, into: &digest, depth: depth + 1) }
+            if let body = object.parts { feedBody(body, as: effective, into: &digest, depth: depth + 1) }
+            if let body = object.text { feedBody(body, as: effective, into: &digest, depth: depth + 1) }
+        case .other:
             break
         }
     }
 
     /// A message body: a string, or a list of parts whose text is fed.
-    static func feedBody(_ body: JSONValue, as role: PromptDigest.Role, into digest: inout PromptDigest, depth: Int) {
+    static func feedBody<JSON: MessageJSON>(_ body: JSON, as role: PromptDigest.Role, into digest: inout PromptDigest, depth: Int) {
         guard depth < maxDepth else { return }
-        switch body {
-        case .string(let s): digest.add(role, text: s)
-        case .array(let parts):
-            for part in parts {
-                switch part.value {
-                case .string(let s): digest.add(role, text: s)
-                case .object(let members):
-                    for member in members where member.key == "content" || member.key == "text" {
-                        if case .string(let s) = member.node.value { digest.add(role, text: s) }
+        switch body.shape {
+        case .string:
+            if let s = body.text { digest.add(role, text: s) }
+        case .array:
+            body.forEachElement { part in
+                switch part.shape {
+                case .string:
+                    if let s = part.text { digest.add(role, text: s) }
+                case .object:
+                    part.forEachMember { key, value in
+                        if key == .content || key == .text, let s = value.text { digest.add(role, text: s) }
                     }
                 default: break
                 }
@@ -85,6 +89,28 @@ enum MessageContent {
         switch name.lowercased() {
         case "system", "developer": return .system
         default: return .input
+        }
+    }
+}
+
+/// The members of a message object that `MessageContent` reads; the last of
+/// a repeated key wins, as in a dictionary.
+private struct MessageFields<JSON: MessageJSON> {
+    var messages, message, system, prompt, role, content, parts, text: JSON?
+
+    init(_ object: JSON) {
+        object.forEachMember { key, value in
+            switch key {
+            case .messages: messages = value
+            case .message: message = value
+            case .system: system = value
+            case .prompt: prompt = value
+            case .role: role = value
+            case .content: content = value
+            case .parts: parts = value
+            case .text: text = value
+            case nil: break
+            }
         }
     }
 }
