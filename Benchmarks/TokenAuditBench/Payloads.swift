@@ -73,13 +73,15 @@ enum Payloads {
 
     /// The real OpenLLMetry capture's request, its resource-spans repeated
     /// until it holds `spans` spans.
-    static func fixture(spans count: Int, fixturesRoot: URL) throws -> Payload {
-        let data = try Data(contentsOf: fixturesRoot.appendingPathComponent("openllmetry/000_v1_traces.binpb"))
+    /// `dialect`: a folder of ../shared/fixtures/real-instrumentation holding `000_v1_traces.binpb`.
+    static func fixture(spans count: Int, fixturesRoot: URL, dialect: String = "openllmetry") throws -> Payload {
+        let data = try Data(contentsOf: fixturesRoot.appendingPathComponent("\(dialect)/000_v1_traces.binpb"))
         let one = Array(data)
         let perRequest = one.withUnsafeBytes { ExportTraceRequestView(bytes: $0).spanCount }
         var bytes: [UInt8] = []
         for _ in 0..<(count / max(1, perRequest)) { bytes += one }  // concatenated requests merge their resource_spans
         let spans = bytes.withUnsafeBytes { ExportTraceRequestView(bytes: $0).spanCount }
-        return Payload(name: "real fixture (OpenLLMetry) ×\(spans)", bytes: bytes, spans: spans)
+        let name = dialect == "openllmetry" ? "OpenLLMetry" : dialect
+        return Payload(name: "real fixture (\(name)) ×\(spans)", bytes: bytes, spans: spans)
     }
 }

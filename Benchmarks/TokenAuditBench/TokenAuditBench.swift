@@ -12,9 +12,29 @@ import TokenAudit
 struct TokenAuditBench {
     static let baseline = "libprotobuf-c unpack+pack"
 
+    static let usage = """
+        USAGE: tokenaudit-bench [--output DIR] [--quick] [--only TEXT] [--default-allocator]
+               tokenaudit-bench --repeat-processor N [--llm-share S | --fixture [DIALECT]] [--summaries]
+               tokenaudit-bench --repeat-walk N | --repeat-validate N [--llm-share S]
+
+        With no --repeat-* option: every workload against libprotobuf-c unpack+pack in the same run,
+        end to end and memory included; results in DIR (default bench/results) as latest.json and latest.md.
+          --quick              fewer iterations (a smoke run, not a result)
+          --only TEXT          only workloads or payloads whose name contains TEXT
+          --default-allocator  leave malloc's settings as they are (the daemon tunes them)
+        --repeat-*: one workload N times and nothing else, for profilers and A/B of two builds.
+          --llm-share S        share of LLM spans in the reference payload (default 1)
+          --fixture [DIALECT]  a real capture instead: openllmetry (default; messages as a JSON string) or openinference
+          --summaries          the processor as the daemon runs it, summaries included
+        """
+
     static func main() async throws {
         // As `tokenaudit serve` does; `--default-allocator` leaves malloc as it is, for comparison.
         let arguments = CommandLine.arguments
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(usage)
+            return
+        }
         if !arguments.contains("--default-allocator") { AllocatorTuning.keepFreedMemory() }
         let output = arguments.firstIndex(of: "--output").map { arguments[$0 + 1] } ?? "bench/results"
         let quick = arguments.contains("--quick")
@@ -58,9 +78,9 @@ struct TokenAuditBench {
             let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
             let processor = arguments.contains("--summaries") ? summarised : processor
             // `--fixture`: the real OpenLLMetry capture (content in a JSON string) instead.
-            let payload = arguments.contains("--fixture")
-                ? try Payloads.fixture(spans: 1000, fixturesRoot: fixtures)
-                : Payloads.reference(llmShare: share, name: "reference")
+            let dialect = arguments.firstIndex(of: "--fixture").map { arguments.indices.contains($0 + 1) && !arguments[$0 + 1].hasPrefix("--") ? arguments[$0 + 1] : "openllmetry" }
+            let payload = try dialect.map { try Payloads.fixture(spans: 1000, fixturesRoot: fixtures, dialect: $0) }
+                ?? Payloads.reference(llmShare: share, name: "reference")
             let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
             var written = 0
             let clock = ContinuousClock()

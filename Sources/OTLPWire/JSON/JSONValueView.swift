@@ -41,6 +41,12 @@ public struct JSONValueView {
         kind == .string ? JSONParser.string(in: document, at: start) : nil
     }
 
+    /// A number as written; nil for other kinds.
+    public var number: String? {
+        guard kind == .number else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: document[start..<Self.skipValue(document, from: start)]), as: UTF8.self)
+    }
+
     /// Calls `body` with a string value's UTF-8, unescaped: in place when it
     /// holds no escapes. Nil for other kinds.
     public func withString<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {

@@ -207,16 +207,31 @@ struct GenAIAttributes {
     /// Values of the `prefix{i}suffix` family, in index order. Keys are
     /// compared in place; only family members are copied out. `family` is
     /// the `KeyFamilies` member `prefix` belongs to: without it, no scan.
-    func indexed(_ family: KeyFamilies, _ prefix: StaticString, _ suffix: String) -> [(index: Int, value: AttributeScalar)] {
+    func indexed(_ family: KeyFamilies, _ prefix: StaticString, _ suffix: StaticString) -> [(index: Int, value: AttributeScalar)] {
         guard families.contains(family) else { return [] }
-        var found: [(Int, AttributeScalar)] = []
-        for index in keys.indices where keys[index].hasPrefix(prefix) {
-            let rest = keys[index].string.utf8.dropFirst(prefix.utf8CodeUnitCount)
-            guard let tail = String(rest), tail.hasSuffix(suffix),
-                  let position = Int(tail.dropLast(suffix.count)) else { continue }
-            found.append((position, AttributeScalar(views[index])))
+        var found: [(index: Int, value: AttributeScalar)] = []
+        for index in keys.indices {
+            if let position = Self.familyIndex(of: keys[index], prefix, suffix) { found.append((position, AttributeScalar(views[index]))) }
         }
-        return found.sorted { $0.0 < $1.0 }
+        return found.sorted { $0.index < $1.index }
+    }
+
+    /// The first attribute named `prefix{index}suffix` (a message's role
+    /// beside its content), found without spelling the name.
+    func member(_ prefix: StaticString, _ index: Int, _ suffix: StaticString) -> AttributeScalar? {
+        keys.indices.first { Self.familyIndex(of: keys[$0], prefix, suffix) == index }.map { AttributeScalar(views[$0]) }
+    }
+
+    /// The `i` of a key spelled `prefix{i}suffix` (decimal digits), or nil.
+    static func familyIndex(of key: WireString, _ prefix: StaticString, _ suffix: StaticString) -> Int? {
+        let digitsStart = prefix.utf8CodeUnitCount, digitsEnd = key.count - suffix.utf8CodeUnitCount
+        guard digitsEnd > digitsStart, digitsEnd - digitsStart <= 9, key.hasPrefix(prefix), key.hasSuffix(suffix) else { return nil }
+        var value = 0
+        for byte in key.rawBytes[digitsStart..<digitsEnd] {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
     }
 }
 

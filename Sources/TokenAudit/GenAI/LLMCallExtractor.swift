@@ -19,8 +19,8 @@ struct LLMCallExtractor: Sendable {
         var problems: [String] = []
         let usage = Self.usage(attributes, problems: &problems)
         let provider = Self.provider(attributes)
-        let parameters = dialect == .openInference ? Self.invocationParameters(attributes) : [:]
-        let requestModel = attributes.name(.genAIRequestModel, .aiModelId, .llmRequestModel, reusing: &names) ?? parameters["model"]
+        let parameters = dialect == .openInference ? InvocationParameters(attributes.string(.llmInvocationParameters)) : InvocationParameters()
+        let requestModel = attributes.name(.genAIRequestModel, .aiModelId, .llmRequestModel, reusing: &names) ?? parameters.model
         let responseModel = attributes.name(.genAIResponseModel, .aiResponseModel, .llmModelName, .llmResponseModel, reusing: &names)
 
         let traceID = WireID(span.traceID.rawBytes)
@@ -140,7 +140,7 @@ struct LLMCallExtractor: Sendable {
                              .llmTokenCountCompletionDetailsReasoning, .aiUsageReasoningTokens))
     }
 
-    static func maxTokens(_ a: GenAIAttributes, parameters: [String: String], problems: inout [String]) -> Int? {
+    static func maxTokens(_ a: GenAIAttributes, parameters: InvocationParameters, problems: inout [String]) -> Int? {
         if let (key, value) = a.first(.genAIRequestMaxTokens, .aiSettingsMaxOutputTokens, .aiSettingsMaxTokens,
                                       .llmRequestMaxTokens) {
             switch value.count {
@@ -148,26 +148,7 @@ struct LLMCallExtractor: Sendable {
             case .failure(let problem): problems.append("\(key.name) \(problem)"); return nil
             }
         }
-        return parameters["max_completion_tokens"].flatMap(Int.init) ?? parameters["max_tokens"].flatMap(Int.init)
-    }
-
-    /// The scalar top-level members of OpenInference's
-    /// `llm.invocation_parameters` JSON, parsed once per span.
-    static func invocationParameters(_ a: GenAIAttributes) -> [String: String] {
-        guard let text = a.string(.llmInvocationParameters) else { return [:] }
-        let bytes = Array(text.utf8)
-        guard let node = try? bytes.withUnsafeBytes({ raw throws(WireError) in try JSONParser.parse(raw, maxDepth: 16) }),
-              case .object(let members) = node.value
-        else { return [:] }
-        var parameters: [String: String] = [:]
-        for (name, member) in members {
-            switch member.value {
-            case .string(let s): parameters[name] = s
-            case .number(let n): parameters[name] = n
-            default: break
-            }
-        }
-        return parameters
+        return parameters.maxCompletionTokens.flatMap(Int.init) ?? parameters.maxTokens.flatMap(Int.init)
     }
 
     static func provider(_ a: GenAIAttributes) -> String? {
@@ -196,12 +177,12 @@ struct LLMCallExtractor: Sendable {
             MessageContent.feed(messages, as: .input, into: &digest)
         } else if case let prompts = a.indexed(.genAIPrompt, "gen_ai.prompt.", ".content"), !prompts.isEmpty {
             for (index, content) in prompts {
-                let role = a[named: "gen_ai.prompt.\(index).role"]?.text ?? "user"
+                let role = a.member("gen_ai.prompt.", index, ".role")?.text ?? "user"
                 MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
             }
         } else if case let messages = a.indexed(.llmInputMessages, "llm.input_messages.", ".message.content"), !messages.isEmpty {
             for (index, content) in messages {
-                let role = a[named: "llm.input_messages.\(index).message.role"]?.text ?? "user"
+                let role = a.member("llm.input_messages.", index, ".message.role")?.text ?? "user"
                 MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
             }
         } else if let prompt = a.first(.aiPromptMessages, .aiPrompt, .inputValue, .genAIPrompt)?.value {

@@ -20,8 +20,10 @@ struct RecentNames {
 
     mutating func string(for wire: WireString) -> String {
         guard wire.count > Self.inlineLimit else { return wire.string }
-        let bytes = wire.rawBytes
-        for name in names where name.utf8.count == bytes.count && name.utf8.elementsEqual(bytes) { return name }
+        // Native strings are contiguous; compared as memory, not through the UTF-8 view's iterator.
+        for name in names where name.utf8.count == wire.count {
+            if name.utf8.withContiguousStorageIfAvailable({ wire.equals(UnsafeRawBufferPointer($0)) }) ?? false { return name }
+        }
         let name = wire.string
         if names.count < Self.capacity {
             names.append(name)

@@ -101,6 +101,45 @@ import Testing
         #expect(agent.isAggregate)
     }
 
+    /// `llm.invocation_parameters` is JSON text: the request model and the
+    /// output limit come from its top-level members (the last of a repeated
+    /// name wins; `max_completion_tokens` before `max_tokens`).
+    @Test func openInferenceInvocationParametersAreReadFromTheirJSON() throws {
+        func parameters(_ json: String) throws -> LLMCall {
+            try call([kv("openinference.span.kind", "LLM"), kv("llm.provider", "openai"), kv("llm.token_count.prompt", 5),
+                      kv("llm.invocation_parameters", json)])
+        }
+        let plain = try parameters(#"{"model": "gpt-4o-mini", "max_tokens": 800, "temperature": 0.2}"#)
+        #expect(plain.requestModel == "gpt-4o-mini")
+        #expect(plain.maxTokens == 800)
+        let both = try parameters(#"{"max_tokens": "64", "max_completion_tokens": 32, "model": "a", "model": "b", "stop": ["x"]}"#)
+        #expect(both.maxTokens == 32)
+        #expect(both.requestModel == "b")
+        let escapedKey = try parameters(#"{"model": "gpt-4.1", "nested": {"max_tokens": 9}}"#)
+        #expect(escapedKey.requestModel == "gpt-4.1")
+        #expect(escapedKey.maxTokens == nil)
+        let notJSON = try parameters("model=gpt-4o max_tokens=5")
+        #expect(notJSON.requestModel == nil && notJSON.maxTokens == nil)
+    }
+
+    /// Indexed families (`gen_ai.prompt.{i}.content` beside `.role`) are
+    /// matched by their digits in place: other spellings are not members.
+    @Test func indexedFamilyKeysAreMatchedByTheirDigits() {
+        func index(_ key: String) -> Int? {
+            var key = key
+            return key.withUTF8 { utf8 in
+                GenAIAttributes.familyIndex(of: WireString(bytes: UnsafeRawBufferPointer(utf8), range: 0..<utf8.count), "gen_ai.prompt.", ".role")
+            }
+        }
+        #expect(index("gen_ai.prompt.0.role") == 0)
+        #expect(index("gen_ai.prompt.17.role") == 17)
+        #expect(index("gen_ai.prompt.007.role") == 7)
+        for other in ["gen_ai.prompt.role", "gen_ai.prompt..role", "gen_ai.prompt.x.role", "gen_ai.prompt.1.content", "gen_ai.prompt.-1.role",
+                      "gen_ai.prompt.1.roles", "gen_ai.prompt.1234567890.role", "gen_ai.completion.0.role", "gen_ai.prompt.1 .role"] {
+            #expect(index(other) == nil, "\(other)")
+        }
+    }
+
     @Test func vercelAISDKLeafAndAggregateSpansAndBothTokenSpellings() throws {
         let leaf = try call([
             kv("ai.operationId", "ai.generateText.doGenerate"), kv("ai.model.id", "gpt-4.1-mini"), kv("ai.model.provider", "openai.chat"),
