@@ -71,11 +71,19 @@ enum Payloads {
         for (key, value) in attributes { span.attribute(9, key: key, value: value) }
     }
 
-    /// The real OpenLLMetry capture's request, its resource-spans repeated
+    struct MissingFixture: Error, CustomStringConvertible {
+        var folder: URL
+        var description: String { "no *_v1_traces.binpb capture in \(folder.path)" }
+    }
+
+    /// A real capture's first traces request (`dialect`: a folder of
+    /// ../shared/fixtures/real-instrumentation), its resource-spans repeated
     /// until it holds `spans` spans.
-    /// `dialect`: a folder of ../shared/fixtures/real-instrumentation holding `000_v1_traces.binpb`.
     static func fixture(spans count: Int, fixturesRoot: URL, dialect: String = "openllmetry") throws -> Payload {
-        let data = try Data(contentsOf: fixturesRoot.appendingPathComponent("\(dialect)/000_v1_traces.binpb"))
+        let folder = fixturesRoot.appendingPathComponent(dialect)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        guard let first = files.filter({ $0.hasSuffix("_v1_traces.binpb") }).sorted().first else { throw MissingFixture(folder: folder) }
+        let data = try Data(contentsOf: folder.appendingPathComponent(first))
         let one = Array(data)
         let perRequest = one.withUnsafeBytes { ExportTraceRequestView(bytes: $0).spanCount }
         var bytes: [UInt8] = []

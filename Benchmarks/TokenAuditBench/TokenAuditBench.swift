@@ -79,8 +79,14 @@ struct TokenAuditBench {
             let processor = arguments.contains("--summaries") ? summarised : processor
             // `--fixture`: the real OpenLLMetry capture (content in a JSON string) instead.
             let dialect = arguments.firstIndex(of: "--fixture").map { arguments.indices.contains($0 + 1) && !arguments[$0 + 1].hasPrefix("--") ? arguments[$0 + 1] : "openllmetry" }
-            let payload = try dialect.map { try Payloads.fixture(spans: 1000, fixturesRoot: fixtures, dialect: $0) }
-                ?? Payloads.reference(llmShare: share, name: "reference")
+            let payload: Payload
+            do {
+                payload = try dialect.map { try Payloads.fixture(spans: 1000, fixturesRoot: fixtures, dialect: $0) }
+                    ?? Payloads.reference(llmShare: share, name: "reference")
+            } catch {
+                print("tokenaudit-bench: \(error)")
+                exit(1)
+            }
             let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
             var written = 0
             let clock = ContinuousClock()
