@@ -127,6 +127,17 @@ struct GenAIAttributes {
         index(of: key).map { AttributeScalar(views[$0]) }
     }
 
+    /// The first attribute named `key`, in place (valid while the request's buffer is).
+    func view(_ key: GenAIKey) -> AnyValueView? {
+        index(of: key).map { views[$0] }
+    }
+
+    /// The first of `keys` present, in place.
+    func firstView(_ keys: GenAIKey...) -> AnyValueView? {
+        for key in keys { if let index = index(of: key) { return views[index] } }
+        return nil
+    }
+
     @inline(__always)
     private func index(of key: GenAIKey) -> Int? {
         let index = known[key.rawValue]
@@ -204,22 +215,21 @@ struct GenAIAttributes {
         key.withUTF8Buffer { signature.mayContain(UnsafeRawBufferPointer($0)) } && keys.contains { $0.equals(key) }
     }
 
-    /// Values of the `prefix{i}suffix` family, in index order. Keys are
-    /// compared in place; only family members are copied out. `family` is
-    /// the `KeyFamilies` member `prefix` belongs to: without it, no scan.
-    func indexed(_ family: KeyFamilies, _ prefix: StaticString, _ suffix: StaticString) -> [(index: Int, value: AttributeScalar)] {
+    /// Values of the `prefix{i}suffix` family, in index order, in place.
+    /// `family` is the `KeyFamilies` member `prefix` belongs to: without it, no scan.
+    func indexed(_ family: KeyFamilies, _ prefix: StaticString, _ suffix: StaticString) -> [(index: Int, value: AnyValueView)] {
         guard families.contains(family) else { return [] }
-        var found: [(index: Int, value: AttributeScalar)] = []
+        var found: [(index: Int, value: AnyValueView)] = []
         for index in keys.indices {
-            if let position = Self.familyIndex(of: keys[index], prefix, suffix) { found.append((position, AttributeScalar(views[index]))) }
+            if let position = Self.familyIndex(of: keys[index], prefix, suffix) { found.append((position, views[index])) }
         }
         return found.sorted { $0.index < $1.index }
     }
 
     /// The first attribute named `prefix{index}suffix` (a message's role
     /// beside its content), found without spelling the name.
-    func member(_ prefix: StaticString, _ index: Int, _ suffix: StaticString) -> AttributeScalar? {
-        keys.indices.first { Self.familyIndex(of: keys[$0], prefix, suffix) == index }.map { AttributeScalar(views[$0]) }
+    func member(_ prefix: StaticString, _ index: Int, _ suffix: StaticString) -> AnyValueView? {
+        keys.indices.first { Self.familyIndex(of: keys[$0], prefix, suffix) == index }.map { views[$0] }
     }
 
     /// The `i` of a key spelled `prefix{i}suffix` (decimal digits), or nil.
@@ -241,8 +251,9 @@ enum AttributeScalar: Sendable, Equatable {
     case int(Int64)
     case double(Double)
     case bool(Bool)
-    /// Arrays and key-value lists, as plain JSON (objects keep their keys).
-    case structured(JSONValue)
+    /// Arrays, key-value lists and empty values: message structures are
+    /// read in place (`MessageContent`), so none is copied out.
+    case structured
     case bytes(Int)
 
     init(_ view: AnyValueView) {
@@ -252,28 +263,7 @@ enum AttributeScalar: Sendable, Equatable {
         case .double(let d): self = .double(d)
         case .bool(let b): self = .bool(b)
         case .bytes(let b): self = .bytes(b.count)
-        case .empty: self = .structured(.null)
-        case .array, .keyValueList: self = .structured(Self.json(view, depth: 0))
-        }
-    }
-
-    /// Plain JSON for a structured value; depth-bounded (the validator already
-    /// bounded nesting, this keeps the copy small).
-    static func json(_ view: AnyValueView, depth: Int) -> JSONValue {
-        guard depth < 16 else { return .null }
-        switch view.value {
-        case .empty: return .null
-        case .string(let s): return .string(s.string)
-        case .int(let i): return .number(String(i))
-        case .double(let d): return .number(d.isFinite ? String(d) : "0")
-        case .bool(let b): return .bool(b)
-        case .bytes: return .null
-        case .array(let items):
-            return .array(items.map { JSONNode(value: json($0, depth: depth + 1), offset: 0) })
-        case .keyValueList(let pairs):
-            return .object(pairs.map { pair in
-                (pair.key.string, JSONNode(value: pair.value.map { json($0, depth: depth + 1) } ?? .null, offset: 0))
-            })
+        case .empty, .array, .keyValueList: self = .structured
         }
     }
 

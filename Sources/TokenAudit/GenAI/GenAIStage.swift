@@ -184,13 +184,13 @@ final class GenAIStage: Sendable {
                     role = .input
                 } else {
                     // gen_ai.client.inference.operation.details: messages as attributes.
-                    if let input = record.attributes["gen_ai.input.messages"] { MessageContent.feed(AttributeScalar(input), as: .input, into: &digest) }
-                    if let output = record.attributes["gen_ai.output.messages"] { MessageContent.feed(AttributeScalar(output), as: .output, into: &digest) }
-                    if let system = record.attributes["gen_ai.system_instructions"] { MessageContent.feed(AttributeScalar(system), as: .system, into: &digest) }
+                    if let input = record.attributes["gen_ai.input.messages"] { MessageContent.feed(input, as: .input, into: &digest) }
+                    if let output = record.attributes["gen_ai.output.messages"] { MessageContent.feed(output, as: .output, into: &digest) }
+                    if let system = record.attributes["gen_ai.system_instructions"] { MessageContent.feed(system, as: .system, into: &digest) }
                     contentIndex.add(digest, for: ContentIndex.Key(traceID: WireID(record.traceID.rawBytes), spanID: WireID(record.spanID.rawBytes)))
                     return
                 }
-                if let body = record.body { MessageContent.feed(AttributeScalar(body), as: role, into: &digest) }
+                if let body = record.body { MessageContent.feed(body, as: role, into: &digest) }
                 contentIndex.add(digest, for: ContentIndex.Key(traceID: WireID(record.traceID.rawBytes), spanID: WireID(record.spanID.rawBytes)))
             }
         }

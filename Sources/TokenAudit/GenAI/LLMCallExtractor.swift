@@ -170,34 +170,34 @@ struct LLMCallExtractor: Sendable {
     /// places; counting more than one would double it).
     static func content(_ a: GenAIAttributes, dialect: GenAIDialect, events: RepeatedMessages<SpanEventView>) -> PromptDigest {
         var digest = PromptDigest()
-        if let system = a[.genAISystemInstructions] { MessageContent.feed(system, as: .system, into: &digest) }
+        if let system = a.view(.genAISystemInstructions) { MessageContent.feed(system, as: .system, into: &digest) }
 
         // Each source is looked at only when the ones before it are absent.
-        if let messages = a[.genAIInputMessages] {
+        if let messages = a.view(.genAIInputMessages) {
             MessageContent.feed(messages, as: .input, into: &digest)
         } else if case let prompts = a.indexed(.genAIPrompt, "gen_ai.prompt.", ".content"), !prompts.isEmpty {
             for (index, content) in prompts {
-                let role = a.member("gen_ai.prompt.", index, ".role")?.text ?? "user"
-                MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
+                let role = a.member("gen_ai.prompt.", index, ".role")
+                MessageContent.feed(content, as: Self.role(of: role, context: .input), into: &digest)
             }
         } else if case let messages = a.indexed(.llmInputMessages, "llm.input_messages.", ".message.content"), !messages.isEmpty {
             for (index, content) in messages {
-                let role = a.member("llm.input_messages.", index, ".message.role")?.text ?? "user"
-                MessageContent.feed(content, as: MessageContent.role(role, context: .input), into: &digest)
+                let role = a.member("llm.input_messages.", index, ".message.role")
+                MessageContent.feed(content, as: Self.role(of: role, context: .input), into: &digest)
             }
-        } else if let prompt = a.first(.aiPromptMessages, .aiPrompt, .inputValue, .genAIPrompt)?.value {
+        } else if let prompt = a.firstView(.aiPromptMessages, .aiPrompt, .inputValue, .genAIPrompt) {
             MessageContent.feed(prompt, as: .input, into: &digest)
         } else {
             contentFromEvents(events, into: &digest, output: false)
         }
 
-        if let messages = a[.genAIOutputMessages] {
+        if let messages = a.view(.genAIOutputMessages) {
             MessageContent.feed(messages, as: .output, into: &digest)
         } else if case let completions = a.indexed(.genAICompletion, "gen_ai.completion.", ".content"), !completions.isEmpty {
             for (_, content) in completions { MessageContent.feed(content, as: .output, into: &digest) }
         } else if case let messages = a.indexed(.llmOutputMessages, "llm.output_messages.", ".message.content"), !messages.isEmpty {
             for (_, content) in messages { MessageContent.feed(content, as: .output, into: &digest) }
-        } else if let completion = a.first(.aiResponseText, .genAICompletion, .outputValue)?.value {
+        } else if let completion = a.firstView(.aiResponseText, .genAICompletion, .outputValue) {
             MessageContent.feed(completion, as: .output, into: &digest)
         } else {
             contentFromEvents(events, into: &digest, output: true)
@@ -212,7 +212,13 @@ struct LLMCallExtractor: Sendable {
             let name: StaticString = output ? "gen_ai.content.completion" : "gen_ai.content.prompt"
             let key: StaticString = output ? "gen_ai.completion" : "gen_ai.prompt"
             guard event.name.equals(name), let value = event.attributes[key] else { continue }
-            MessageContent.feed(AttributeScalar(value), as: output ? .output : .input, into: &digest)
+            MessageContent.feed(value, as: output ? .output : .input, into: &digest)
         }
+    }
+
+    /// An indexed message's role attribute (`user` when absent) as a digest role.
+    static func role(of attribute: AnyValueView?, context: PromptDigest.Role) -> PromptDigest.Role {
+        if case .string(let name)? = attribute?.value { return MessageContent.role(utf8: name.rawBytes, context: context) }
+        return MessageContent.role(attribute.flatMap { AttributeScalar($0).text } ?? "user", context: context)
     }
 }

@@ -8,41 +8,37 @@ import OTLPWire
 enum MessageContent {
     static let maxDepth = 12
 
-    static func feed(_ value: AttributeScalar, as role: PromptDigest.Role, into digest: inout PromptDigest) {
-        switch value {
-        case .string(let s): feed(text: s, as: role, into: &digest)
-        case .structured(let json): feed(json, as: role, into: &digest, depth: 0)
-        default: break
+    /// An attribute or log body: text (perhaps JSON), or a structured value.
+    static func feed(_ value: AnyValueView, as role: PromptDigest.Role, into digest: inout PromptDigest) {
+        switch value.value {
+        case .string(let s): feed(text: s.rawBytes, as: role, into: &digest)
+        case .array, .keyValueList: feed(value, as: role, into: &digest, depth: 0)
+        case .empty, .bool, .int, .double, .bytes: break
         }
     }
 
     /// Text that may itself be JSON (many dialects send messages as a JSON
-    /// string). The JSON is read in place: only the message texts become strings.
-    static func feed(text: String, as role: PromptDigest.Role, into digest: inout PromptDigest) {
-        let trimmed = text.utf8.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 }
-        if trimmed.first == UInt8(ascii: "[") || trimmed.first == UInt8(ascii: "{") {
-            var text = text  // native strings are contiguous: `withUTF8` does not copy them
-            let isJSON = text.withUTF8 { utf8 in
-                guard let json = JSONValueView.parse(UnsafeRawBufferPointer(utf8), maxDepth: 64) else { return false }
-                feed(json, as: role, into: &digest, depth: 0)
-                return true
-            }
-            if isJSON { return }
+    /// string). The JSON is read in place: only message texts are hashed.
+    static func feed(text: UnsafeRawBufferPointer, as role: PromptDigest.Role, into digest: inout PromptDigest) {
+        let first = text.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 }
+        if first == UInt8(ascii: "[") || first == UInt8(ascii: "{"), let json = JSONValueView.parse(text, maxDepth: 64) {
+            feed(json, as: role, into: &digest, depth: 0)
+            return
         }
-        digest.add(role, text: text)
+        digest.add(role, utf8: text)
     }
 
     static func feed<JSON: MessageJSON>(_ json: JSON, as role: PromptDigest.Role, into digest: inout PromptDigest, depth: Int) {
         guard depth < maxDepth else { return }
         switch json.shape {
         case .string:
-            if let s = json.text { digest.add(role, text: s) }
+            json.withText { digest.add(role, utf8: $0) }
         case .array:
             json.forEachElement { feed($0, as: role, into: &digest, depth: depth + 1) }
         case .object:
             let object = MessageFields(json)
             if let messages = object.messages {
-                if let system = object.system?.text { digest.add(.system, text: system) }
+                object.system?.withText { digest.add(.system, utf8: $0) }
                 feed(messages, as: role, into: &digest, depth: depth + 1)
                 return
             }
@@ -50,9 +46,9 @@ enum MessageContent {
                 feed(message, as: role, into: &digest, depth: depth + 1)
                 return
             }
-            if let system = object.system?.text { digest.add(.system, text: system) }
-            if let prompt = object.prompt?.text { digest.add(role, text: prompt) }
-            let effective = object.role?.text.map { Self.role($0, context: role) } ?? role
+            object.system?.withText { digest.add(.system, utf8: $0) }
+            object.prompt?.withText { digest.add(role, utf8: $0) }
+            let effective = object.role?.withText { Self.role(utf8: $0, context: role) } ?? role
             if let body = object.content { feedBody(body, as: effective, into: &digest, depth: depth + 1) }
             if let body = object.parts { feedBody(body, as: effective, into: &digest, depth: depth + 1) }
             if let body = object.text { feedBody(body, as: effective, into: &digest, depth: depth + 1) }
@@ -66,15 +62,15 @@ enum MessageContent {
         guard depth < maxDepth else { return }
         switch body.shape {
         case .string:
-            if let s = body.text { digest.add(role, text: s) }
+            body.withText { digest.add(role, utf8: $0) }
         case .array:
             body.forEachElement { part in
                 switch part.shape {
                 case .string:
-                    if let s = part.text { digest.add(role, text: s) }
+                    part.withText { digest.add(role, utf8: $0) }
                 case .object:
                     part.forEachMember { key, value in
-                        if key == .content || key == .text, let s = value.text { digest.add(role, text: s) }
+                        if key == .content || key == .text { value.withText { digest.add(role, utf8: $0) } }
                     }
                 default: break
                 }
@@ -85,11 +81,20 @@ enum MessageContent {
 
     /// A message's role as a digest role; in output context everything is output.
     static func role(_ name: String, context: PromptDigest.Role) -> PromptDigest.Role {
+        var name = name
+        return name.withUTF8 { role(utf8: UnsafeRawBufferPointer($0), context: context) }
+    }
+
+    /// `system` and `developer` in any case (as `lowercased()` compares them:
+    /// no non-ASCII letter folds into either word) are system turns.
+    static func role(utf8 name: UnsafeRawBufferPointer, context: PromptDigest.Role) -> PromptDigest.Role {
         if context == .output { return .output }
-        switch name.lowercased() {
-        case "system", "developer": return .system
-        default: return .input
+        func named(_ word: StaticString) -> Bool {
+            name.count == word.utf8CodeUnitCount && zip(name, UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { a, b in
+                a == b || (a >= 0x41 && a <= 0x5A && a | 0x20 == b)
+            }
         }
+        return named("system") || named("developer") ? .system : .input
     }
 }
 

@@ -1,12 +1,13 @@
 import OTLPWire
 
-/// What `MessageContent` reads from JSON, however it is held: JSON text read
-/// in place (the usual case: messages sent as a JSON string attribute) or a
-/// tree (structured attribute values).
+/// What `MessageContent` reads from a message structure, held either as
+/// JSON text (most dialects send messages as a JSON string) or as an OTLP
+/// `AnyValue` (structured attributes, log bodies). Both are read in place:
+/// no tree is built and text is handed on as the UTF-8 it already is.
 protocol MessageJSON {
     var shape: MessageJSONShape { get }
-    /// A string value; nil for other shapes.
-    var text: String? { get }
+    /// Calls `body` with a string value's UTF-8; nil for other shapes.
+    func withText<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R?
     func forEachElement(_ body: (Self) -> Void)
     /// Members in order; `key` is nil for names `MessageContent` never reads.
     func forEachMember(_ body: (_ key: MessageKey?, _ value: Self) -> Void)
@@ -37,7 +38,7 @@ extension JSONValueView: MessageJSON {
         }
     }
 
-    var text: String? { string }
+    func withText<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? { withString(body) }
 
     func forEachMember(_ body: (MessageKey?, JSONValueView) -> Void) {
         forEachMember { (key: JSONValueView, value: JSONValueView) in
@@ -46,27 +47,31 @@ extension JSONValueView: MessageJSON {
     }
 }
 
-extension JSONValue: MessageJSON {
+extension AnyValueView: MessageJSON {
     var shape: MessageJSONShape {
-        switch self {
+        switch value {
         case .string: .string
         case .array: .array
-        case .object: .object
-        case .null, .bool, .number: .other
+        case .keyValueList: .object
+        case .empty, .bool, .int, .double, .bytes: .other
         }
     }
 
-    var text: String? {
-        if case .string(let s) = self { s } else { nil }
+    func withText<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        if case .string(let s) = value { body(s.rawBytes) } else { nil }
     }
 
-    func forEachElement(_ body: (JSONValue) -> Void) {
-        guard case .array(let items) = self else { return }
-        for item in items { body(item.value) }
+    func forEachElement(_ body: (AnyValueView) -> Void) {
+        guard case .array(let items) = value else { return }
+        for item in items { body(item) }
     }
 
-    func forEachMember(_ body: (MessageKey?, JSONValue) -> Void) {
-        guard case .object(let members) = self else { return }
-        for member in members { body(MessageKey(rawValue: member.key), member.node.value) }
+    /// A pair without a value on the wire is left out.
+    func forEachMember(_ body: (MessageKey?, AnyValueView) -> Void) {
+        guard case .keyValueList(let pairs) = value else { return }
+        for pair in pairs {
+            guard let member = pair.value else { continue }
+            body(MessageKey(utf8: pair.key.rawBytes), member)
+        }
     }
 }

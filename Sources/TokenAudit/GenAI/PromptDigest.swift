@@ -28,34 +28,51 @@ struct PromptDigest: Sendable, Equatable {
 
     /// What instrumentations send in place of content they were told to
     /// hide (OpenInference's `OPENINFERENCE_HIDE_*`): not a prompt.
-    static let placeholders: Set<String> = ["__REDACTED__", "<redacted>", "[REDACTED]"]
+    static let placeholders: [StaticString] = ["__REDACTED__", "<redacted>", "[REDACTED]"]
 
     mutating func add(_ role: Role, text: String) {
+        var text = text  // native strings are contiguous: `withUTF8` does not copy them
+        text.withUTF8 { add(role, utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// One message's text as valid UTF-8 (a wire string or JSON string read
+    /// in place): no `String` is made unless it holds non-ASCII text.
+    mutating func add(_ role: Role, utf8 text: UnsafeRawBufferPointer) {
         guard !text.isEmpty, !Self.isPlaceholder(text) else { return }
-        TextNormalizer.withNormalized(text) { normalized in
+        TextNormalizer.withNormalized(utf8: text) { normalized in
             let hash = StableHash.of(utf8: normalized.bytes)
             switch role {
             case .system:
                 systemHashes.append(hash)
             case .input:
                 inputHashes.append(hash)
-                let characters = text.count
+                let characters = Self.characterCount(text, isASCII: normalized.sourceIsASCII)
                 inputCharacters += characters
                 if characters > longestInputCharacters { (longestInput, longestInputCharacters) = (hash, characters) }
                 addShingles(normalized)
             case .output:
                 outputHashes.append(hash)
-                outputCharacters += text.count
+                outputCharacters += Self.characterCount(text, isASCII: normalized.sourceIsASCII)
             }
         }
     }
 
-    /// Compared by length first: hashing a whole prompt to look it up would cost more than the rest.
-    private static func isPlaceholder(_ text: String) -> Bool {
-        text.utf8.count <= longestPlaceholder && placeholders.contains(text)
+    /// `String.count` (grapheme clusters) of the text. In ASCII every byte
+    /// is one, except CR LF, which is one together.
+    static func characterCount(_ utf8: UnsafeRawBufferPointer, isASCII: Bool) -> Int {
+        guard isASCII else { return String(decoding: utf8, as: UTF8.self).count }
+        var pairs = 0
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            if byte == 0x0A, previous == 0x0D { pairs += 1 }
+            previous = byte
+        }
+        return utf8.count - pairs
     }
 
-    private static let longestPlaceholder = placeholders.map(\.utf8.count).max() ?? 0
+    private static func isPlaceholder(_ text: UnsafeRawBufferPointer) -> Bool {
+        placeholders.contains { $0.utf8CodeUnitCount == text.count && text.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
+    }
 
     /// Word 3-grams (single words for very short texts) vote on each of the
     /// 64 SimHash bits.

@@ -10,14 +10,17 @@ enum TextNormalizer {
     /// Calls `body` with `text` normalised. The memory lives only for the call.
     static func withNormalized<R>(_ text: String, _ body: (NormalizedText) -> R) -> R {
         var text = text  // native strings are contiguous: `withUTF8` does not copy them
-        if let result = text.withUTF8({ utf8 in isASCII(utf8) ? normalize(ascii: utf8, body) : nil }) {
-            return result
-        }
+        return text.withUTF8 { withNormalized(utf8: UnsafeRawBufferPointer($0), body) }
+    }
+
+    /// `withNormalized(_:_:)` for valid UTF-8 read in place.
+    static func withNormalized<R>(utf8: UnsafeRawBufferPointer, _ body: (NormalizedText) -> R) -> R {
+        if isASCII(utf8) { return normalize(ascii: utf8, body) }
         // Full Unicode case folding, as `String.lowercased()` defines it; the
         // folded text bounds the normalised one (a word is a subset of its scalars,
         // a separator stands for at least one scalar, `#` for a whole word).
-        let folded = text.lowercased()
-        return withScratch(bytes: folded.utf8.count) { writer in
+        let folded = String(decoding: utf8, as: UTF8.self).lowercased()
+        return withScratch(bytes: folded.utf8.count, sourceIsASCII: false) { writer in
             for scalar in folded.unicodeScalars {
                 if isWordCharacter(scalar) { writer.append(scalar) } else { writer.endWord() }
             }
@@ -60,8 +63,8 @@ enum TextNormalizer {
         }
     }
 
-    private static func normalize<R>(ascii utf8: UnsafeBufferPointer<UInt8>, _ body: (NormalizedText) -> R) -> R {
-        withScratch(bytes: utf8.count) { writer in
+    private static func normalize<R>(ascii utf8: UnsafeRawBufferPointer, _ body: (NormalizedText) -> R) -> R {
+        withScratch(bytes: utf8.count, sourceIsASCII: true) { writer in
             for byte in utf8 {
                 if isASCIIWordByte(byte) {
                     writer.append(byte: (0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
@@ -74,18 +77,18 @@ enum TextNormalizer {
         }
     }
 
-    private static func isASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func isASCII(_ utf8: UnsafeRawBufferPointer) -> Bool {
         var any: UInt8 = 0
         for byte in utf8 { any |= byte }
         return any < 0x80
     }
 
     /// Scratch memory for a text of `count` bytes: on the stack when small.
-    private static func withScratch<R>(bytes count: Int, _ body: (inout NormalizedText.Writer) -> R) -> R {
+    private static func withScratch<R>(bytes count: Int, sourceIsASCII: Bool, _ body: (inout NormalizedText.Writer) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, count)) { bytes in
             // A word takes at least one byte and a separator: at most ⌈count/2⌉ words.
             withUnsafeTemporaryAllocation(of: Int.self, capacity: count / 2 + 1) { starts in
-                var writer = NormalizedText.Writer(bytes: bytes, starts: starts)
+                var writer = NormalizedText.Writer(bytes: bytes, starts: starts, sourceIsASCII: sourceIsASCII)
                 return body(&writer)
             }
         }
@@ -96,6 +99,8 @@ enum TextNormalizer {
 struct NormalizedText {
     let bytes: UnsafeRawBufferPointer
     private let starts: UnsafeBufferPointer<Int>
+    /// Whether the text it came from was all ASCII (known from normalising it).
+    let sourceIsASCII: Bool
 
     var wordCount: Int { starts.count }
 
@@ -117,15 +122,17 @@ struct NormalizedText {
         private var words = 0
         /// Where the word being written starts; nil between words.
         private var wordStart: Int?
+        private let sourceIsASCII: Bool
 
-        init(bytes: UnsafeMutableBufferPointer<UInt8>, starts: UnsafeMutableBufferPointer<Int>) {
+        init(bytes: UnsafeMutableBufferPointer<UInt8>, starts: UnsafeMutableBufferPointer<Int>, sourceIsASCII: Bool) {
             self.buffer = bytes
             self.starts = starts
+            self.sourceIsASCII = sourceIsASCII
         }
 
         var normalized: NormalizedText {
             NormalizedText(bytes: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])),
-                           starts: UnsafeBufferPointer(rebasing: starts[..<words]))
+                           starts: UnsafeBufferPointer(rebasing: starts[..<words]), sourceIsASCII: sourceIsASCII)
         }
 
         @inline(__always)

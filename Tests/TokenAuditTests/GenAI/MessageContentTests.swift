@@ -3,8 +3,8 @@ import TestSupport
 import Testing
 @testable import TokenAudit
 
-/// Messages arrive as JSON text (read in place) or as structured attribute
-/// values (a tree); both must digest alike, whatever the shape.
+/// Messages arrive as JSON text or as structured OTLP values (attributes,
+/// log bodies), both read in place; both must digest alike, whatever the shape.
 @Suite struct MessageContentTests {
     /// Random message shapes from the dialect table: message arrays, parts,
     /// choices, request bodies, Vercel's `{system, prompt}`; with repeated
@@ -60,30 +60,80 @@ import Testing
         }
     }
 
-    @Test func jsonTextDigestsAsItsParsedTreeDoes() throws {
+    /// The same message as OTLP `AnyValue`: objects become key-value lists
+    /// (keys unescaped), arrays arrays, strings strings, numbers and literals scalars.
+    static func anyValue(_ json: JSONValue) -> AnyModel {
+        switch json {
+        case .null: .empty
+        case .bool(let b): .bool(b)
+        case .number(let n): Int64(n).map(AnyModel.int) ?? .double(Double(n) ?? 0)
+        case .string(let s): .string(s)
+        case .array(let items): .array(items.map { anyValue($0.value) })
+        case .object(let members): .kvlist(members.map { KeyValueModel(key: $0.key, value: anyValue($0.node.value)) })
+        }
+    }
+
+    static func digest(structured model: AnyModel, as role: PromptDigest.Role) -> PromptDigest {
+        var writer = ProtoWriter(reservingCapacity: 256)
+        model.encode(&writer)
+        var digest = PromptDigest()
+        writer.bytes.withUnsafeBytes { raw in
+            let view = AnyValueView(bytes: raw, frame: LengthFrame(prefixStart: 0, payload: 0..<raw.count), context: ())
+            MessageContent.feed(view, as: role, into: &digest)
+        }
+        return digest
+    }
+
+    static func digest(text: String, as role: PromptDigest.Role) -> PromptDigest {
+        var digest = PromptDigest()
+        Array(text.utf8).withUnsafeBytes { MessageContent.feed(text: $0, as: role, into: &digest) }
+        return digest
+    }
+
+    @Test func jsonTextDigestsAsTheSameStructureSentAsAnOTLPValue() throws {
         var shapes = Shapes(rng: SeededRandom(seed: 0x3E55))
         var withPrompt = 0, withSystem = 0
         for _ in 0..<2000 {
             let text = shapes.document()
             let role: PromptDigest.Role = Bool.random(using: &shapes.rng) ? .input : .output
-            var inPlace = PromptDigest()
-            MessageContent.feed(text: text, as: role, into: &inPlace)
+            let fromText = Self.digest(text: text, as: role)
             let tree = try Array(text.utf8).withUnsafeBytes { try JSONParser.parse($0) }
-            var fromTree = PromptDigest()
-            MessageContent.feed(.structured(tree.value), as: role, into: &fromTree)
-            #expect(inPlace == fromTree, "\(text)")
-            if inPlace.hasPrompt { withPrompt += 1 }
-            if inPlace.systemPrompt != nil { withSystem += 1 }
+            let fromValue = Self.digest(structured: Self.anyValue(tree.value), as: role)
+            #expect(fromText == fromValue, "\(text)")
+            if fromText.hasPrompt { withPrompt += 1 }
+            if fromText.systemPrompt != nil { withSystem += 1 }
         }
         #expect(withPrompt > 500 && withSystem > 200)
     }
 
     @Test func textThatIsNotJSONIsDigestedAsText() {
-        for text in ["[draft] notes on the release", "{not json", " [1, 2", "plain words"] {
-            var fed = PromptDigest(), plain = PromptDigest()
-            MessageContent.feed(text: text, as: .input, into: &fed)
+        for text in ["[draft] notes on the release", "{not json", " [1, 2", "plain words", "Straße\r\nnächste Zeile"] {
+            var plain = PromptDigest()
             plain.add(.input, text: text)
-            #expect(fed == plain && fed.hasPrompt, "\(text)")
+            #expect(Self.digest(text: text, as: .input) == plain && plain.hasPrompt, "\(text)")
+        }
+    }
+
+    /// Character counts are `String.count`'s, read from bytes for ASCII text.
+    @Test func charactersAreCountedAsStringCountsThem() {
+        var rng = SeededRandom(seed: 0xC0)
+        let pieces = ["a", " ", "\r", "\n", "\r\n", "\t", "é", "e\u{301}", "👍🏽", "名", "\n\r"]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...30, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
+            let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+            let counted = Array(text.utf8).withUnsafeBytes { PromptDigest.characterCount($0, isASCII: ascii) }
+            #expect(counted == text.count, "\(text.debugDescription)")
+        }
+    }
+
+    /// Roles are compared in place; the definition is `lowercased()` being
+    /// `system` or `developer`.
+    @Test func rolesAreCaseFoldedAsLowercasedFoldsThem() {
+        for name in ["system", "SYSTEM", "System", "developer", "DeveloPer", "user", "assistant", "systems", "sys", "", "ſystem",
+                     "ＳＹＳＴＥＭ", "deve\u{212A}loper", "sYsTeM", "tool", "developer "] {
+            let expected: PromptDigest.Role = ["system", "developer"].contains(name.lowercased()) ? .system : .input
+            #expect(MessageContent.role(name, context: .input) == expected, "\(name)")
+            #expect(MessageContent.role(name, context: .output) == .output)
         }
     }
 }
