@@ -16,15 +16,40 @@ protocol MessageJSON {
 enum MessageJSONShape: Sendable { case string, array, object, other }
 
 /// The member names message shapes are read by.
-enum MessageKey: String, CaseIterable, Sendable {
+enum MessageKey: CaseIterable, Sendable {
     case messages, message, system, prompt, role, content, parts, text
 
-    /// The key with these UTF-8 bytes, compared in place.
+    /// The key with these UTF-8 bytes, compared in place: length and first
+    /// byte pick the one candidate (every member name of every message is asked).
     init?(utf8 bytes: UnsafeRawBufferPointer) {
-        guard (4...8).contains(bytes.count),
-              let key = Self.allCases.first(where: { $0.rawValue.utf8.count == bytes.count && $0.rawValue.utf8.elementsEqual(bytes) })
-        else { return nil }
+        let key: MessageKey
+        switch (bytes.count, bytes.first) {
+        case (8, UInt8(ascii: "m")): key = .messages
+        case (7, UInt8(ascii: "m")): key = .message
+        case (6, UInt8(ascii: "s")): key = .system
+        case (6, UInt8(ascii: "p")): key = .prompt
+        case (4, UInt8(ascii: "r")): key = .role
+        case (7, UInt8(ascii: "c")): key = .content
+        case (5, UInt8(ascii: "p")): key = .parts
+        case (4, UInt8(ascii: "t")): key = .text
+        default: return nil
+        }
+        let spelling = key.spelling
+        guard bytes.elementsEqual(UnsafeRawBufferPointer(start: spelling.utf8Start, count: spelling.utf8CodeUnitCount)) else { return nil }
         self = key
+    }
+
+    private var spelling: StaticString {
+        switch self {
+        case .messages: "messages"
+        case .message: "message"
+        case .system: "system"
+        case .prompt: "prompt"
+        case .role: "role"
+        case .content: "content"
+        case .parts: "parts"
+        case .text: "text"
+        }
     }
 }
 

@@ -136,4 +136,18 @@ import Testing
             #expect(MessageContent.role(name, context: .output) == .output)
         }
     }
+
+    @Test func memberNamesAreRecognisedExactly() {
+        let expected: [String: MessageKey] = ["messages": .messages, "message": .message, "system": .system, "prompt": .prompt,
+                                              "role": .role, "content": .content, "parts": .parts, "text": .text]
+        let nearMisses = ["messagez", "massages", "mesage", "systen", "prompts", "rolE", "Role", "contend", "parte", "texT", "tex", "",
+                          "c", "contents", "p\u{0}rts", "roleX", "sys tem"]
+        for (name, key) in expected {
+            #expect(Array(name.utf8).withUnsafeBytes { MessageKey(utf8: $0) } == key, "\(name)")
+        }
+        for name in nearMisses {
+            #expect(Array(name.utf8).withUnsafeBytes { MessageKey(utf8: $0) } == nil, "\(name)")
+        }
+        #expect(expected.count == MessageKey.allCases.count)
+    }
 }
