@@ -89,7 +89,7 @@ enum Payloads {
         var bytes: [UInt8] = []
         for _ in 0..<(count / max(1, perRequest)) { bytes += one }  // concatenated requests merge their resource_spans
         let spans = bytes.withUnsafeBytes { ExportTraceRequestView(bytes: $0).spanCount }
-        let name = dialect == "openllmetry" ? "OpenLLMetry" : dialect
+        let name = ["openllmetry": "OpenLLMetry", "openinference": "OpenInference", "semconv": "GenAI semconv"][dialect] ?? dialect
         return Payload(name: "real fixture (\(name)) ×\(spans)", bytes: bytes, spans: spans)
     }
 }

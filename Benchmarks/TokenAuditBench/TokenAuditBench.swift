@@ -55,7 +55,9 @@ struct TokenAuditBench {
             Payloads.reference(llmShare: 0, name: "reference: 1,000 spans × 512 B, no LLM (pass-through cost)"),
             Payloads.reference(spans: 8000, name: "4 MiB: 8,000 spans × 512 B, all LLM"),
         ]
-        if let fixture = try? Payloads.fixture(spans: 1000, fixturesRoot: fixtures) { payloads.insert(fixture, at: 1) }
+        // Real captures: OpenLLMetry sends messages as JSON text, OpenInference as indexed attributes and JSON.
+        let captures = ["openllmetry", "openinference"].compactMap { try? Payloads.fixture(spans: 1000, fixturesRoot: fixtures, dialect: $0) }
+        payloads.insert(contentsOf: captures, at: 1)
 
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
