@@ -1,5 +1,6 @@
 /// A JSON value read in place: members, elements and strings are found when
-/// asked for and nothing is built until a string is taken.
+/// asked for and nothing is built until a string is taken. Like the wire
+/// views, it is valid only while the bytes it was parsed from are.
 ///
 /// Invariant: a view exists only inside a document that `JSONParser.check`
 /// accepted (`JSONValueView.parse`), so walking it meets no bad syntax and
@@ -51,9 +52,9 @@ public struct JSONValueView {
     /// holds no escapes. Nil for other kinds.
     public func withString<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
         guard kind == .string else { return nil }
-        let end = Self.skipString(document, from: start)
+        let (end, escaped) = Self.stringEnd(document, from: start)
         let raw = UnsafeRawBufferPointer(rebasing: document[(start + 1)..<max(start + 1, end - 1)])
-        guard raw.contains(UInt8(ascii: "\\")), var unescaped = string else { return body(raw) }
+        guard escaped, var unescaped = string else { return body(raw) }
         return unescaped.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
@@ -101,11 +102,18 @@ public struct JSONValueView {
         return position
     }
 
-    /// Past the closing quote of the string starting at `position`. Eight
-    /// bytes are tested at a time for a quote or a backslash: message text is
-    /// most of what a walk skips, and often more than once (once per level).
+    /// Past the closing quote of the string starting at `position`.
     private static func skipString(_ bytes: UnsafeRawBufferPointer, from position: Int) -> Int {
+        stringEnd(bytes, from: position).end
+    }
+
+    /// Past the closing quote of the string starting at `position`, and
+    /// whether it holds escapes. Eight bytes are tested at a time for a quote
+    /// or a backslash: message text is most of what a walk skips, and often
+    /// more than once (once per level).
+    private static func stringEnd(_ bytes: UnsafeRawBufferPointer, from position: Int) -> (end: Int, escaped: Bool) {
         var position = position + 1
+        var escaped = false
         while position < bytes.count {
             if bytes.count - position >= 8 {
                 let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
@@ -114,12 +122,12 @@ public struct JSONValueView {
                 position += special.trailingZeroBitCount / 8
             }
             switch bytes[position] {
-            case UInt8(ascii: "\""): return position + 1
-            case UInt8(ascii: "\\"): position += 2
+            case UInt8(ascii: "\""): return (position + 1, escaped)
+            case UInt8(ascii: "\\"): position += 2; escaped = true
             default: position += 1
             }
         }
-        return bytes.count
+        return (bytes.count, escaped)
     }
 
     /// The high bit of each byte of `word` that equals `byte` is set; others are

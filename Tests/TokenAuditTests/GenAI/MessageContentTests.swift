@@ -150,4 +150,16 @@ import Testing
         }
         #expect(expected.count == MessageKey.allCases.count)
     }
+
+    /// What instrumentations send for hidden content is no prompt; text
+    /// that merely contains or resembles it is.
+    @Test func redactionPlaceholdersAreNoPrompt() {
+        for text in ["__REDACTED__", "<redacted>", "[REDACTED]"] {
+            #expect(!Self.digest(text: text, as: .input).hasPrompt, "\(text)")
+            #expect(Self.digest(text: #"[{"role": "user", "content": "\#(text)"}]"#, as: .input).isEmpty, "\(text) in JSON")
+        }
+        for text in ["__REDACTED", "<REDACTED>", "[REDACTED] see above", "redacted"] {
+            #expect(Self.digest(text: text, as: .input).hasPrompt, "\(text)")
+        }
+    }
 }
