@@ -5,9 +5,9 @@ import Testing
 /// `JSONValueView` reads JSON in place after `JSONParser.check`: it must
 /// accept exactly what the parser accepts and find the same tree.
 @Suite struct JSONValueViewTests {
-    /// A tree without offsets or number text, comparable from both sides.
+    /// A tree without offsets, comparable from both sides (numbers as written).
     indirect enum Tree: Equatable {
-        case null, bool, number, string(String)
+        case null, bool, number(String), string(String)
         case array([Tree])
         case object([Member])
         struct Member: Equatable { var key: String; var value: Tree }
@@ -16,7 +16,7 @@ import Testing
             switch value {
             case .null: self = .null
             case .bool: self = .bool
-            case .number: self = .number
+            case .number(let n): self = .number(n)
             case .string(let s): self = .string(s)
             case .array(let items): self = .array(items.map { Tree($0.value) })
             case .object(let members): self = .object(members.map { Member(key: $0.key, value: Tree($0.node.value)) })
@@ -27,7 +27,7 @@ import Testing
             switch view.kind {
             case .null: self = .null
             case .bool: self = .bool
-            case .number: self = .number
+            case .number: self = .number(view.number ?? "<no number>")
             case .string: self = .string(view.string ?? "<no string>")
             case .array:
                 var items: [Tree] = []
@@ -48,7 +48,7 @@ import Testing
         var rng: SeededRandom
 
         mutating func space() -> String {
-            ["", "", " ", "\n  ", "\t", "\r\n"][Int.random(in: 0..<6, using: &rng)]
+            ["", "", " ", "\n  ", "\t", "\r\n", "\r"][Int.random(in: 0..<7, using: &rng)]
         }
 
         mutating func string() -> String {
