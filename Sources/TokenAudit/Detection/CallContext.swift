@@ -8,7 +8,7 @@ struct CallContext {
     let window: PrincipalWindow
     let baseline: BaselineTable.Baseline?
     let maxTokens: Int?
-    let finishReasons: [String]
+    let finishReasons: FinishReasons
     let config: DetectionConfig
 
     /// The principal's own median input and output over its successful

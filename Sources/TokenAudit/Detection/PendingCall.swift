@@ -38,7 +38,7 @@ struct ObservableCall: Sendable {
     var baselineKey: UInt64
     var pending: PendingCall
     var maxTokens: Int?
-    var finishReasons: [String]
+    var finishReasons: FinishReasons
 
     init(_ call: borrowing LLMCall, summary: CallSummary) {
         record = CallRecord(call)
@@ -57,7 +57,7 @@ extension CallRecord {
         if let limit = call.maxTokens, limit > 0, let output = call.usage.output, Double(output) >= 0.9 * Double(limit) {
             flags.insert(.outputAtLimit)
         }
-        if call.finishReasons.contains(where: Self.asksForTools) { flags.insert(.toolCalls) }
+        if call.finishReasons.contains(.toolCalls) { flags.insert(.toolCalls) }
         let agent = call.agentID ?? call.agentName ?? (call.principal.kind == .user ? call.service : nil)
         self.init(
             start: call.startTimeUnixNano,
@@ -71,12 +71,5 @@ extension CallRecord {
             conversation: call.conversationID.map { StableHash.of($0).folded } ?? 0,
             durationMilliseconds: UInt32(clamping: Int(call.durationSeconds * 1000)),
             flags: flags)
-    }
-
-    static func asksForTools(_ finishReason: String) -> Bool {
-        switch finishReason {
-        case "tool_calls", "tool_use", "function_call", "tool-calls": true
-        default: false
-        }
     }
 }

@@ -172,17 +172,17 @@ struct GenAIAttributes {
         return nil
     }
 
-    /// The string members of the first of `keys` present: a string array
-    /// read in place (no JSON built), or a single string.
-    func strings(_ keys: GenAIKey...) -> [String] {
+    /// The finish reasons of the first of `keys` present: a string array
+    /// read in place, or a single string.
+    func finishReasons(_ keys: GenAIKey...) -> FinishReasons {
         for key in keys {
             guard let index = index(of: key) else { continue }
             switch views[index].value {
-            case .string(let s): return [s.string]
+            case .string(let s): return FinishReasons(utf8: s.rawBytes)
             case .array(let items):
-                var strings: [String] = []
-                for item in items { if case .string(let s) = item.value { strings.append(s.string) } }
-                return strings
+                var reasons: FinishReasons = []
+                for item in items { if case .string(let s) = item.value { reasons.insert(FinishReasons(utf8: s.rawBytes)) } }
+                return reasons
             default: return []
             }
         }

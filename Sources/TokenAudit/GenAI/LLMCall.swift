@@ -25,7 +25,7 @@ public struct LLMCall: Sendable, Equatable {
 
     public var usage: TokenUsage
     public var maxTokens: Int?
-    public var finishReasons: [String]
+    public var finishReasons: FinishReasons
     public var isStreaming: Bool
     /// Span status ERROR or an `error.type` attribute.
     public var errorType: String?

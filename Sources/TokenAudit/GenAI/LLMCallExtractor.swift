@@ -44,7 +44,7 @@ struct LLMCallExtractor: Sendable {
             provider: provider, requestModel: requestModel, responseModel: responseModel,
             usage: usage,
             maxTokens: Self.maxTokens(attributes, parameters: parameters, problems: &problems),
-            finishReasons: attributes.strings(.genAIResponseFinishReasons, .aiResponseFinishReason, .llmFinishReason),
+            finishReasons: attributes.finishReasons(.genAIResponseFinishReasons, .aiResponseFinishReason, .llmFinishReason),
             isStreaming: Self.isStreaming(attributes),
             errorType: errorType,
             responseID: attributes.string(.genAIResponseId, .aiResponseId),

@@ -14,7 +14,7 @@ struct CallFactory {
 
     mutating func call(
         at seconds: Double, prompt: UInt64 = 1, content: Bool = false, input: Int = 500, output: Int = 300,
-        maxTokens: Int? = nil, finish: [String] = ["stop"], failed: Bool = false, conversation: String? = nil,
+        maxTokens: Int? = nil, finish: FinishReasons = .stop, failed: Bool = false, conversation: String? = nil,
         agent: String? = nil, system: UInt64? = nil, largestMessage: UInt64? = nil, trace: [UInt8]? = nil, duration: Double = 2
     ) -> LLMCall {
         next &+= 1

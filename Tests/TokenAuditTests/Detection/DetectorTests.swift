@@ -88,11 +88,11 @@ import Testing
     @Test func maximalOutputIsVerboseOnlyWhenNothingConsumesIt() {
         let engine = DetectionEngine()
         var f = CallFactory()
-        let unused = engine.judge(f.call(at: 0, prompt: 1, output: 16_000, maxTokens: 16_384, finish: ["length"]))
+        let unused = engine.judge(f.call(at: 0, prompt: 1, output: 16_000, maxTokens: 16_384, finish: .length))
         #expect(unused.labels == [.verboseOutput, .unusedOutput])
         #expect(unused.verdict == .performative)
 
-        let call = f.call(at: 100, prompt: 2, output: 16_000, maxTokens: 16_384, finish: ["length"])
+        let call = f.call(at: 100, prompt: 2, output: 16_000, maxTokens: 16_384, finish: .length)
         let pending = engine.observe(call)
         engine.withTraces { $0.record(TraceTable.SpanFact(span: 5, start: call.endTimeUnixNano, prompt: nil), in: pending.trace) }
         let consumed = engine.decide(pending)
@@ -118,7 +118,7 @@ import Testing
         let outcomes = OutcomeIndex()
         let engine = DetectionEngine(outcomes: outcomes)
         var f = CallFactory()
-        let call = f.call(at: 0, prompt: 1, output: 16_000, maxTokens: 16_384, finish: ["length"], trace: [UInt8](repeating: 0xEE, count: 16))
+        let call = f.call(at: 0, prompt: 1, output: 16_000, maxTokens: 16_384, finish: .length, trace: [UInt8](repeating: 0xEE, count: 16))
         outcomes.record(.init(kind: "pr_merged", timeUnixNano: 0), for: .trace(Array(call.traceID)))
         let decision = engine.judge(call)
         #expect(decision.verdict == .genuine)

@@ -30,7 +30,7 @@ import Testing
         #expect(c.agentName == "reviewer")
         #expect(c.principal == Principal(id: "bob", kind: .user, source: "user.id"))
         #expect(c.maxTokens == 4096)
-        #expect(c.finishReasons == ["length"])
+        #expect(c.finishReasons == .length)
         // 300 uncached × $3 + 600 read × $0.30 + 100 write × $3.75 + 200 out × $15, per million.
         let cost = PriceTable().cost(of: c.usage, model: c.model)
         #expect(abs((cost ?? 0) - (300 * 3 + 600 * 0.30 + 100 * 3.75 + 200 * 15) / 1e6) < 1e-12)
@@ -99,6 +99,23 @@ import Testing
         #expect(PriceTable().price(of: c.model ?? "") == BuiltinPrices.table["claude-3-5-haiku"])
         let agent = try call([kv("openinference.span.kind", "AGENT"), kv("llm.token_count.prompt", 5000)])
         #expect(agent.isAggregate)
+    }
+
+    /// Finish reasons are read in place into the reasons detection tells
+    /// apart: several per call (one per choice), exact spellings only.
+    @Test func finishReasonsFromEveryDialectsKey() throws {
+        func reasons(_ attribute: KeyValueModel) throws -> FinishReasons {
+            try call([kv("gen_ai.operation.name", "chat"), kv("gen_ai.provider.name", "openai"), kv("gen_ai.usage.input_tokens", 5), attribute])
+                .finishReasons
+        }
+        #expect(try reasons(kv("gen_ai.response.finish_reasons", .array([.string("stop"), .string("tool_calls"), .int(3)]))) == [.stop, .toolCalls])
+        #expect(try reasons(kv("gen_ai.response.finish_reasons", .array([.string("max_tokens"), .string("end_turn")]))) == [.length, .stop])
+        #expect(try reasons(kv("gen_ai.response.finish_reasons", "content_filter")) == .contentFilter)
+        #expect(try reasons(kv("gen_ai.response.finish_reasons", .array([.string("Length"), .string("")]))) == .other)
+        #expect(try reasons(kv("gen_ai.response.finish_reasons", .array([]))) == [])
+        #expect(try reasons(kv("ai.response.finishReason", "tool-calls")) == .toolCalls)
+        #expect(try reasons(kv("llm.finish_reason", "function_call")) == .toolCalls)
+        #expect(FinishReasons(reason: "stop_sequence") == .stop && FinishReasons(reason: "tool_use") == .toolCalls)
     }
 
     /// `llm.invocation_parameters` is JSON text: the request model and the

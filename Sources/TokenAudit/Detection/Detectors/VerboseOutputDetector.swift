@@ -7,7 +7,7 @@ struct VerboseOutputDetector: CallDetector {
     func inspect(_ c: CallContext) -> Finding? {
         let output = Int(c.record.outputTokens)
         guard output >= c.config.verboseMinOutputTokens else { return nil }
-        let stoppedAtLimit = c.finishReasons.contains { $0 == "length" || $0 == "max_tokens" } || c.record.flags.contains(.outputAtLimit)
+        let stoppedAtLimit = c.finishReasons.contains(.length) || c.record.flags.contains(.outputAtLimit)
         // The usual output: the team and model's, or failing that the principal's own.
         var typical = c.baseline?.medianOutput ?? 0
         var whose = "this team and model"
