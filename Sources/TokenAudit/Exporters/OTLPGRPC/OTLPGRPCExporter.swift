@@ -1,6 +1,6 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
-public import Logging
+import Logging
 import NIOCore
 import OTLPWire
 import ServiceLifecycle
