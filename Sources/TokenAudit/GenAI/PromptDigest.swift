@@ -11,9 +11,9 @@ struct PromptDigest: Sendable, Equatable {
         case output
     }
 
-    private(set) var inputHashes: [UInt64] = []
-    private(set) var systemHashes: [UInt64] = []
-    private(set) var outputHashes: [UInt64] = []
+    private(set) var inputHashes = MessageHashes()
+    private(set) var systemHashes = MessageHashes()
+    private(set) var outputHashes = MessageHashes()
     /// SimHash votes, one per bit; empty until the first shingle, so a call
     /// without content (most of them) allocates nothing here.
     private var sketchCounts: [Int32] = []
@@ -107,11 +107,14 @@ struct PromptDigest: Sendable, Equatable {
         outputCharacters += other.outputCharacters
     }
 
-    static func combine(_ hashes: [UInt64]) -> UInt64? {
-        guard !hashes.isEmpty else { return nil }
+    static func combine(_ hashes: some Sequence<UInt64>) -> UInt64? {
         var h = StableHash()
-        for value in hashes { h.add(value) }
-        return h.value
+        var any = false
+        for value in hashes {
+            h.add(value)
+            any = true
+        }
+        return any ? h.value : nil
     }
 
     var systemPrompt: UInt64? { Self.combine(systemHashes) }
@@ -126,5 +129,38 @@ struct PromptDigest: Sendable, Equatable {
             largestMessage: inputHashes.count > 1 ? longestInput : nil,
             promptCharacters: inputCharacters, completion: Self.combine(outputHashes),
             completionCharacters: outputHashes.isEmpty ? nil : outputCharacters)
+    }
+}
+
+/// One role's message hashes, in message order. A call usually has one
+/// message per role: the first is kept inline, only a second allocates.
+struct MessageHashes: Sendable, Equatable, Sequence {
+    private var first: UInt64?
+    private var rest: [UInt64] = []
+
+    var isEmpty: Bool { first == nil }
+    var count: Int { first == nil ? 0 : 1 + rest.count }
+
+    mutating func append(_ hash: UInt64) {
+        if first == nil { first = hash } else { rest.append(hash) }
+    }
+
+    static func += (lhs: inout MessageHashes, rhs: MessageHashes) {
+        for hash in rhs { lhs.append(hash) }
+    }
+
+    func makeIterator() -> Iterator { Iterator(first: first, rest: rest.makeIterator()) }
+
+    struct Iterator: IteratorProtocol {
+        fileprivate var first: UInt64?
+        fileprivate var rest: IndexingIterator<[UInt64]>
+
+        mutating func next() -> UInt64? {
+            if let hash = first {
+                first = nil
+                return hash
+            }
+            return rest.next()
+        }
     }
 }

@@ -108,6 +108,22 @@ import Testing
         #expect(emptyInto.fingerprint == whole.fingerprint)
     }
 
+    /// Message hashes keep their order whether held inline or after it.
+    @Test func messageHashesKeepTheirOrder() {
+        var rng = SeededRandom(seed: 0x4A5)
+        for _ in 0..<200 {
+            let left = (0..<Int.random(in: 0...4, using: &rng)).map { _ in rng.next() }
+            let right = (0..<Int.random(in: 0...4, using: &rng)).map { _ in rng.next() }
+            var a = MessageHashes(), b = MessageHashes(), whole = MessageHashes()
+            for h in left { a.append(h); whole.append(h) }
+            for h in right { b.append(h); whole.append(h) }
+            a += b
+            #expect(Array(a) == left + right)
+            #expect(a == whole && a.count == left.count + right.count && a.isEmpty == (left + right).isEmpty)
+            #expect(PromptDigest.combine(a) == PromptDigest.combine(left + right))
+        }
+    }
+
     @Test func normalisationMasksVolatileTokensAndSketchesNearDuplicates() {
         func fingerprint(_ text: String) -> ContentFingerprint? {
             var digest = PromptDigest()
