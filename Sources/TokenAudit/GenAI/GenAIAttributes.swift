@@ -219,11 +219,17 @@ struct GenAIAttributes {
     /// `family` is the `KeyFamilies` member `prefix` belongs to: without it, no scan.
     func indexed(_ family: KeyFamilies, _ prefix: StaticString, _ suffix: StaticString) -> [(index: Int, value: AnyValueView)] {
         guard families.contains(family) else { return [] }
+        // Counted first, so the array is made once at its size; instrumentations
+        // write a family in index order, so sorting is the exception.
+        let count = keys.reduce(0) { $0 + (Self.familyIndex(of: $1, prefix, suffix) == nil ? 0 : 1) }
+        guard count > 0 else { return [] }
         var found: [(index: Int, value: AnyValueView)] = []
+        found.reserveCapacity(count)
         for index in keys.indices {
             if let position = Self.familyIndex(of: keys[index], prefix, suffix) { found.append((position, views[index])) }
         }
-        return found.sorted { $0.index < $1.index }
+        if zip(found, found.dropFirst()).contains(where: { $0.index > $1.index }) { found.sort { $0.index < $1.index } }
+        return found
     }
 
     /// The first attribute named `prefix{index}suffix` (a message's role

@@ -139,6 +139,25 @@ import Testing
         #expect(notJSON.requestModel == nil && notJSON.maxTokens == nil)
     }
 
+    /// Indexed messages are read in index order whatever order their
+    /// attributes arrive in, each with its own role.
+    @Test func indexedMessagesAreReadInIndexOrder() throws {
+        let messages: [KeyValueModel] = [
+            kv("gen_ai.prompt.0.role", "system"), kv("gen_ai.prompt.0.content", "You help."),
+            kv("gen_ai.prompt.1.role", "user"), kv("gen_ai.prompt.1.content", "List the files"),
+            kv("gen_ai.prompt.2.role", "assistant"), kv("gen_ai.prompt.2.content", "a.swift b.swift"),
+            kv("gen_ai.prompt.10.role", "user"), kv("gen_ai.prompt.10.content", "and the tests"),
+        ]
+        let head = [kv("llm.request.type", "chat"), kv("gen_ai.system", "openai"), kv("gen_ai.usage.prompt_tokens", 9)]
+        let inOrder = try call(head + messages).fingerprint
+        let shuffled = try call(head + messages.reversed()).fingerprint
+        #expect(inOrder == shuffled)
+        #expect(inOrder.systemPrompt == StableHashProbe.system("You help."))
+        var expected = PromptDigest()
+        for text in ["List the files", "a.swift b.swift", "and the tests"] { expected.add(.input, text: text) }
+        #expect(inOrder.prompt == expected.fingerprint?.prompt)
+    }
+
     /// Indexed families (`gen_ai.prompt.{i}.content` beside `.role`) are
     /// matched by their digits in place: other spellings are not members.
     @Test func indexedFamilyKeysAreMatchedByTheirDigits() {
