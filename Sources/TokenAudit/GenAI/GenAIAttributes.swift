@@ -124,7 +124,7 @@ struct GenAIAttributes {
 
     /// The first attribute named `key`, copied out.
     subscript(key: GenAIKey) -> AttributeScalar? {
-        index(of: key).map { AttributeScalar(views[$0]) }
+        view(key).map(AttributeScalar.init)
     }
 
     /// The first attribute named `key`, in place (valid while the request's buffer is).
@@ -134,7 +134,11 @@ struct GenAIAttributes {
 
     /// The first of `keys` present, in place.
     func firstView(_ keys: GenAIKey...) -> AnyValueView? {
-        for key in keys { if let index = index(of: key) { return views[index] } }
+        firstPresent(keys).map { views[$0.index] }
+    }
+
+    private func firstPresent(_ keys: [GenAIKey]) -> (key: GenAIKey, index: Int)? {
+        for key in keys { if let index = index(of: key) { return (key, index) } }
         return nil
     }
 
@@ -148,8 +152,7 @@ struct GenAIAttributes {
 
     /// The first of `keys` present (new conventions first, old ones after).
     func first(_ keys: GenAIKey...) -> (key: GenAIKey, value: AttributeScalar)? {
-        for key in keys { if let value = self[key] { return (key, value) } }
-        return nil
+        firstPresent(keys).map { ($0.key, AttributeScalar(views[$0.index])) }
     }
 
     /// The first of `keys` with a non-empty text.
