@@ -59,7 +59,7 @@ enum JSONProperties {
             return matches && index == items.count
         case (.object, .object(let members)):
             var index = 0, matches = true
-            view.forEachMember { (key: JSONValueView, member: JSONValueView) in
+            view.forEachMember { key, member in
                 matches = matches && index < members.count && key.string == members[index].key && same(member, members[index].node.value)
                 index += 1
             }

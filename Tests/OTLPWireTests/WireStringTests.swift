@@ -37,4 +37,23 @@ import Testing
             #expect(!string.equals("gen_ai.usage.input_tokenz"))
         }
     }
+
+    /// Suffixes are compared in place at the slice's end, also for a slice
+    /// that starts and ends inside a larger buffer; every length class of
+    /// the word-wise comparison is met.
+    @Test func suffixesAreComparedAtTheSlicesEnd() {
+        let buffer: [UInt8] = Array("xx gen_ai.usage.input_tokens yy".utf8)
+        buffer.withUnsafeBytes { raw in
+            let key = WireString(bytes: raw, range: 3..<28)
+            #expect(key.string == "gen_ai.usage.input_tokens")
+            for suffix: StaticString in ["", "s", "ns", "ens", "okens", "_tokens", "input_tokens", ".usage.input_tokens",
+                                          "gen_ai.usage.input_tokens"] {
+                #expect(key.hasSuffix(suffix), "\(suffix)")
+            }
+            for suffix: StaticString in ["y", "S", "tokenS", "_tokenz", "Input_tokens", "x.usage.input_tokens", "s yy",
+                                          " gen_ai.usage.input_tokens", "xgen_ai.usage.input_tokens"] {
+                #expect(!key.hasSuffix(suffix), "\(suffix)")
+            }
+        }
+    }
 }

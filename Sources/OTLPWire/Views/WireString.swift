@@ -17,6 +17,13 @@ public struct WireString: CustomStringConvertible {
         self.range = range
     }
 
+    /// All of `bytes` (a JSON string or a key read in place), to compare it
+    /// the way wire strings are compared.
+    @inlinable
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        self.init(bytes: bytes, range: 0..<bytes.count)
+    }
+
     /// An empty slice, for absent fields.
     public static var empty: WireString { WireString(bytes: UnsafeRawBufferPointer(start: nil, count: 0), range: 0..<0) }
 
@@ -66,11 +73,16 @@ public struct WireString: CustomStringConvertible {
         }
     }
 
-    /// Whether the slice ends with `suffix`, compared in place.
+    /// Whether the slice ends with `suffix`, compared in place (as `hasPrefix`).
+    @inlinable
     public func hasSuffix(_ suffix: StaticString) -> Bool {
-        suffix.withUTF8Buffer { s in
-            guard s.count <= count else { return false }
-            return UnsafeRawBufferPointer(rebasing: rawBytes[(count - s.count)...]).elementsEqual(UnsafeRawBufferPointer(s))
+        let length = suffix.utf8CodeUnitCount
+        guard length <= range.count else { return false }
+        if suffix.hasPointerRepresentation, let base = bytes.baseAddress {
+            return WireString.bytesEqual(base + range.upperBound - length, UnsafeRawPointer(suffix.utf8Start), length)
+        }
+        return suffix.withUTF8Buffer { s in
+            UnsafeRawBufferPointer(rebasing: rawBytes[(count - s.count)...]).elementsEqual(UnsafeRawBufferPointer(s))
         }
     }
 

@@ -21,14 +21,11 @@ public struct FinishReasons: OptionSet, Sendable, Hashable {
     /// The reason spelled `name` (exact spellings, as providers send them).
     public init(reason name: String) {
         var name = name
-        self = name.withUTF8 { Self(utf8: UnsafeRawBufferPointer($0)) }
+        self = name.withUTF8 { Self(WireString(UnsafeRawBufferPointer($0))) }
     }
 
-    init(utf8 name: UnsafeRawBufferPointer) {
-        func named(_ spelling: StaticString) -> Bool {
-            name.count == spelling.utf8CodeUnitCount
-                && name.elementsEqual(UnsafeRawBufferPointer(start: spelling.utf8Start, count: spelling.utf8CodeUnitCount))
-        }
+    init(_ name: WireString) {
+        func named(_ spelling: StaticString) -> Bool { name.equals(spelling) }
         if named("stop") || named("end_turn") || named("stop_sequence") {
             self = .stop
         } else if named("length") || named("max_tokens") {

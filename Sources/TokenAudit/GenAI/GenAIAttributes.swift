@@ -181,10 +181,10 @@ struct GenAIAttributes {
         for key in keys {
             guard let index = index(of: key) else { continue }
             switch views[index].value {
-            case .string(let s): return FinishReasons(utf8: s.rawBytes)
+            case .string(let s): return FinishReasons(s)
             case .array(let items):
                 var reasons: FinishReasons = []
-                for item in items { if case .string(let s) = item.value { reasons.insert(FinishReasons(utf8: s.rawBytes)) } }
+                for item in items { if case .string(let s) = item.value { reasons.insert(FinishReasons(s)) } }
                 return reasons
             default: return []
             }

@@ -188,7 +188,7 @@ enum GenAIKey: Int, CaseIterable, Sendable {
             for key in GenAIKey.allCases {
                 let (hash, families) = key.name.withUTF8Buffer { utf8 in
                     let bytes = UnsafeRawBufferPointer(utf8)
-                    return (KeyHash.of(bytes), KeyFamilies.includingContent(of: WireString(bytes: bytes, range: 0..<bytes.count)))
+                    return (KeyHash.of(bytes), KeyFamilies.includingContent(of: WireString(bytes)))
                 }
                 var index = Int(truncatingIfNeeded: hash) & mask
                 while slots[index] != nil { index = (index + 1) & mask }

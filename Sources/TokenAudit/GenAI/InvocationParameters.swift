@@ -14,10 +14,8 @@ struct InvocationParameters {
         guard var json else { return }
         json.withUTF8 { utf8 in
             guard let object = JSONValueView.parse(UnsafeRawBufferPointer(utf8), maxDepth: 16), object.kind == .object else { return }
-            object.forEachMember { (key: JSONValueView, value: JSONValueView) in
-                func named(_ name: StaticString) -> Bool {
-                    key.withString { $0.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)) } ?? false
-                }
+            object.forEachMember { key, value in
+                func named(_ name: StaticString) -> Bool { key.withString { WireString($0).equals(name) } ?? false }
                 var text: String? { value.kind == .number ? value.number : value.string }
                 if named("model") {
                     model = text

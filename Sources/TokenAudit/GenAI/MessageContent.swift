@@ -69,7 +69,7 @@ enum MessageContent {
                 case .string:
                     part.withText { digest.add(role, utf8: $0) }
                 case .object:
-                    part.forEachMember { key, value in
+                    part.forEachKnownMember { key, value in
                         if key == .content || key == .text { value.withText { digest.add(role, utf8: $0) } }
                     }
                 default: break
@@ -104,7 +104,7 @@ private struct MessageFields<JSON: MessageJSON> {
     var messages, message, system, prompt, role, content, parts, text: JSON?
 
     init(_ object: JSON) {
-        object.forEachMember { key, value in
+        object.forEachKnownMember { key, value in
             switch key {
             case .messages: messages = value
             case .message: message = value

@@ -10,7 +10,7 @@ protocol MessageJSON {
     func withText<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R?
     func forEachElement(_ body: (Self) -> Void)
     /// Members in order; `key` is nil for names `MessageContent` never reads.
-    func forEachMember(_ body: (_ key: MessageKey?, _ value: Self) -> Void)
+    func forEachKnownMember(_ body: (_ key: MessageKey?, _ value: Self) -> Void)
 }
 
 enum MessageJSONShape: Sendable { case string, array, object, other }
@@ -34,8 +34,7 @@ enum MessageKey: CaseIterable, Sendable {
         case (4, UInt8(ascii: "t")): key = .text
         default: return nil
         }
-        let spelling = key.spelling
-        guard bytes.elementsEqual(UnsafeRawBufferPointer(start: spelling.utf8Start, count: spelling.utf8CodeUnitCount)) else { return nil }
+        guard WireString(bytes).equals(key.spelling) else { return nil }
         self = key
     }
 
@@ -65,10 +64,8 @@ extension JSONValueView: MessageJSON {
 
     func withText<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? { withString(body) }
 
-    func forEachMember(_ body: (MessageKey?, JSONValueView) -> Void) {
-        forEachMember { (key: JSONValueView, value: JSONValueView) in
-            body(key.withString(MessageKey.init(utf8:)) ?? nil, value)
-        }
+    func forEachKnownMember(_ body: (MessageKey?, JSONValueView) -> Void) {
+        forEachMember { key, value in body(key.withString(MessageKey.init(utf8:)) ?? nil, value) }
     }
 }
 
@@ -92,7 +89,7 @@ extension AnyValueView: MessageJSON {
     }
 
     /// A pair without a value on the wire is left out.
-    func forEachMember(_ body: (MessageKey?, AnyValueView) -> Void) {
+    func forEachKnownMember(_ body: (MessageKey?, AnyValueView) -> Void) {
         guard case .keyValueList(let pairs) = value else { return }
         for pair in pairs {
             guard let member = pair.value else { continue }

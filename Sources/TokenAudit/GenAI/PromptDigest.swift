@@ -1,3 +1,5 @@
+import OTLPWire
+
 /// Accumulates a call's content as hashes while it is read — from span
 /// attributes, span events or log records, in message order — and keeps no
 /// text. Every path feeds the same `add` calls, so a prompt fingerprints the
@@ -71,7 +73,7 @@ struct PromptDigest: Sendable, Equatable {
     }
 
     private static func isPlaceholder(_ text: UnsafeRawBufferPointer) -> Bool {
-        placeholders.contains { $0.utf8CodeUnitCount == text.count && text.elementsEqual(UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount)) }
+        placeholders.contains { WireString(text).equals($0) }
     }
 
     /// Word 3-grams (single words for very short texts) vote on each of the

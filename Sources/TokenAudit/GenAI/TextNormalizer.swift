@@ -7,13 +7,8 @@
 /// contiguous byte range: a prompt is hashed and shingled without a `String`
 /// per word (it was ~60 allocations per message).
 enum TextNormalizer {
-    /// Calls `body` with `text` normalised. The memory lives only for the call.
-    static func withNormalized<R>(_ text: String, _ body: (NormalizedText) -> R) -> R {
-        var text = text  // native strings are contiguous: `withUTF8` does not copy them
-        return text.withUTF8 { withNormalized(utf8: UnsafeRawBufferPointer($0), body) }
-    }
-
-    /// `withNormalized(_:_:)` for valid UTF-8 read in place.
+    /// Calls `body` with the text (valid UTF-8, read in place) normalised.
+    /// The memory lives only for the call.
     static func withNormalized<R>(utf8: UnsafeRawBufferPointer, _ body: (NormalizedText) -> R) -> R {
         if isASCII(utf8) { return normalize(ascii: utf8, body) }
         // Full Unicode case folding, as `String.lowercased()` defines it; the
@@ -58,8 +53,11 @@ enum TextNormalizer {
 
     /// The words of `text`, as strings: for tests and diagnostics, not the hot path.
     static func words(_ text: String) -> [String] {
-        withNormalized(text) { normalized in
-            (0..<normalized.wordCount).map { String(decoding: normalized.bytes(ofWords: $0..<($0 + 1)), as: UTF8.self) }
+        var text = text
+        return text.withUTF8 { utf8 in
+            withNormalized(utf8: UnsafeRawBufferPointer(utf8)) { normalized in
+                (0..<normalized.wordCount).map { String(decoding: normalized.bytes(ofWords: $0..<($0 + 1)), as: UTF8.self) }
+            }
         }
     }
 
