@@ -5,9 +5,9 @@ SWIFT        ?= swift
 CONFIG       ?=
 PROTO_FILES  := $(shell find proto -name '*.proto' | sort)
 REF_OUT      := Sources/CProtobufReference/generated
-APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev libsqlite3-dev
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler protobuf-compiler zlib1g-dev libsqlite3-dev valgrind binutils
 
-.PHONY: run test test-deps build release proto clean deps bench eval interop demo fuzz soak
+.PHONY: run test test-deps build release proto clean deps bench profile eval interop demo fuzz soak
 
 ## run: build a release binary if needed, then serve the embedded default config
 run: deps release
@@ -28,6 +28,13 @@ release: deps
 bench: deps
 	$(SWIFT) build -c release --product tokenaudit-bench
 	.build/release/tokenaudit-bench --output bench/results
+
+## profile: instructions per span of each workload under valgrind's callgrind, ratios to libprotobuf-c and the
+##          processor's hottest functions → bench/results/profile.{json,md} (repeatable where times are not; ~2 min)
+PASSES ?= 5
+profile: deps
+	$(SWIFT) build -c release --product tokenaudit-bench
+	.build/release/tokenaudit-bench --profile --passes $(PASSES) --output bench/results
 
 ## demo: the daemon on its embedded default, a simulated organisation over OTLP, the summary, the dashboard URL
 demo: deps release

@@ -94,10 +94,12 @@ let package = Package(
         ),
         // `make bench`: codec and processor against libprotobuf-c, same run.
         .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
+        // `make profile`: callgrind's client requests around the measured passes.
+        .target(name: "CInstructionCounter", path: "Benchmarks/CInstructionCounter"),
         .executableTarget(
             name: "tokenaudit-bench",
             dependencies: [
-                "OTLPWire", "TokenAudit", "CProtobufReference", "CAllocationCounter",
+                "OTLPWire", "TokenAudit", "CProtobufReference", "CAllocationCounter", "CInstructionCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

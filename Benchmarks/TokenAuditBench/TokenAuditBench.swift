@@ -1,6 +1,7 @@
 import CProtobufReference
 import Foundation
 import Logging
+import Synchronization
 import NIOCore
 import OTLPWire
 import TokenAudit
@@ -14,27 +15,54 @@ struct TokenAuditBench {
 
     static let usage = """
         USAGE: tokenaudit-bench [--output DIR] [--quick] [--only TEXT] [--default-allocator]
-               tokenaudit-bench --repeat-processor N [--llm-share S | --fixture [DIALECT]] [--summaries]
-               tokenaudit-bench --repeat-walk N | --repeat-validate N [--llm-share S]
+               tokenaudit-bench --profile [--output DIR] [--passes N]
+               tokenaudit-bench --repeat-WORKLOAD N [--llm-share S | --fixture [DIALECT]] [--summaries]
 
         With no --repeat-* option: every workload against libprotobuf-c unpack+pack in the same run,
         end to end and memory included; results in DIR (default bench/results) as latest.json and latest.md.
           --quick              fewer iterations (a smoke run, not a result)
           --only TEXT          only workloads or payloads whose name contains TEXT
           --default-allocator  leave malloc's settings as they are (the daemon tunes them)
-        --repeat-*: one workload N times and nothing else, for profilers and A/B of two builds.
+        --profile: instructions per span of each workload under valgrind's callgrind (repeatable where
+        times are not), ratios to libprotobuf-c and each processor run's hottest functions; results in DIR
+        as profile.json and profile.md.
+          --passes N           passes counted per workload (default 5), after one uncounted warm-up pass
+        --repeat-WORKLOAD N: one workload N times and nothing else, for profilers and A/B of two builds.
+        WORKLOAD is reference (libprotobuf-c unpack+pack), walk, validate or processor.
           --llm-share S        share of LLM spans in the reference payload (default 1)
           --fixture [DIALECT]  a real capture instead: openllmetry (default; messages as a JSON string) or openinference
           --summaries          the processor as the daemon runs it, summaries included
         """
 
-    static func main() async throws {
-        // As `tokenaudit serve` does; `--default-allocator` leaves malloc as it is, for comparison.
+    /// Synchronous on purpose: an async main parks the main thread in
+    /// libdispatch's `sigsuspend` loop, which valgrind 3.19 cannot run
+    /// (`make profile`); the work runs in a detached task (a plain `Task`
+    /// would inherit the main actor, whose thread is the one waiting).
+    static func main() {
         let arguments = CommandLine.arguments
         if arguments.contains("--help") || arguments.contains("-h") {
             print(usage)
             return
         }
+        let finished = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+        Task.detached {
+            do {
+                try await run(arguments)
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = failure.withLock({ $0 }) {
+            FileHandle.standardError.write(Data("tokenaudit-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run(_ arguments: [String]) async throws {
+        // As `tokenaudit serve` does; `--default-allocator` leaves malloc as it is, for comparison.
         if !arguments.contains("--default-allocator") { AllocatorTuning.keepFreedMemory() }
         let output = arguments.firstIndex(of: "--output").map { arguments[$0 + 1] } ?? "bench/results"
         let quick = arguments.contains("--quick")
@@ -48,6 +76,12 @@ struct TokenAuditBench {
         }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let fixtures = root.deletingLastPathComponent().appendingPathComponent("shared/fixtures/real-instrumentation")
+        if arguments.contains("--profile") {
+            let passes = arguments.firstIndex(of: "--passes").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 5
+            // Children under callgrind run the workloads; this process only launches and reads them.
+            try await InstructionProfile.run(passes: passes, output: output, root: root)
+            return
+        }
 
         var payloads = [
             Payloads.reference(name: "reference: 1,000 spans × 512 B, all LLM"),
@@ -72,43 +106,8 @@ struct TokenAuditBench {
             id: ComponentID("tokenaudit"), config: TokenAuditProcessorConfig(),
             summaries: SummaryRecorder(store: try SummaryStore(path: summaryFolder + "/summaries.sqlite"), folder: summaryFolder, logger: logger))
 
-        // `--repeat-processor N [--llm-share S]`: only the processor, N passes over the
-        // reference payload and nothing else, for `perf stat -e instructions`
-        // (instruction counts are stable where times on these machines are not).
-        // `--summaries`: the processor as the daemon runs it (`summarised`).
-        if let count = arguments.firstIndex(of: "--repeat-processor").flatMap({ Int(arguments[$0 + 1]) }) {
-            let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
-            let processor = arguments.contains("--summaries") ? summarised : processor
-            // `--fixture`: the real OpenLLMetry capture (content in a JSON string) instead.
-            let dialect = arguments.firstIndex(of: "--fixture").map { arguments.indices.contains($0 + 1) && !arguments[$0 + 1].hasPrefix("--") ? arguments[$0 + 1] : "openllmetry" }
-            let payload: Payload
-            do {
-                payload = try dialect.map { try Payloads.fixture(spans: 1000, fixturesRoot: fixtures, dialect: $0) }
-                    ?? Payloads.reference(llmShare: share, name: "reference")
-            } catch {
-                print("tokenaudit-bench: \(error)")
-                exit(1)
-            }
-            let batch = TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: payload.bytes), itemCount: payload.spans)
-            var written = 0
-            let clock = ContinuousClock()
-            let started = clock.now
-            for _ in 0..<count { written &+= await processor.process(batch).request.readableBytes }
-            let seconds = (clock.now - started) / .seconds(1)
-            // The rate is for comparing two builds in the same minutes, not a result (`make bench` gives those).
-            print("\(count) passes × \(payload.spans) spans (LLM share \(share)), \(written) bytes written, "
-                  + "\(Int(Double(count * payload.spans) / seconds)) spans/s")
-            return
-        }
-
-        // `--repeat-walk N` / `--repeat-validate N` [--llm-share S]: only that codec workload, N passes, for `perf record`.
-        for (flag, workload) in [("--repeat-walk", Workloads.walkReadSplice), ("--repeat-validate", Workloads.validate)] {
-            guard let count = arguments.firstIndex(of: flag).flatMap({ Int(arguments[$0 + 1]) }) else { continue }
-            let share = arguments.firstIndex(of: "--llm-share").flatMap { Double(arguments[$0 + 1]) } ?? 1
-            let payload = Payloads.reference(llmShare: share, name: "reference")
-            var checksum = 0
-            for _ in 0..<count { checksum &+= workload(payload.bytes) }
-            print("\(count) passes of \(flag.dropFirst(9)) × \(payload.spans) spans (LLM share \(share)), checksum \(checksum)")
+        if let repeated = try RepeatedWorkload.parse(arguments, fixtures: fixtures) {
+            await repeated.run(processor: repeated.summaries ? summarised : processor)
             return
         }
 
