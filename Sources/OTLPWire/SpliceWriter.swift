@@ -204,21 +204,41 @@ public struct SpliceWriter: Sendable {
     /// several records end at one position (a span, its scope and its
     /// resource group), the innermost first; then in call order. A forward
     /// walk appends them in that order already, which is checked in one pass
-    /// instead of sorting.
+    /// instead of sorting; two such walks (a request's attribution, then its
+    /// verdicts) are merged in one more pass; anything else is sorted.
     private static func ordered(_ insertions: [Insertion]) -> [Insertion] {
         func key(_ i: Insertion) -> (Int, Int, Int) {
             (i.target.inner.payload.upperBound, i.removed?.lowerBound ?? Int.max, -i.target.depth)
+        }
+        func runEnd(from start: Int) -> Int {
+            var index = start + 1
+            while index < insertions.count, key(insertions[index - 1]) <= key(insertions[index]) { index += 1 }
+            return index
+        }
+        let split = runEnd(from: 0)
+        guard split < insertions.count else { return insertions }
+        if runEnd(from: split) == insertions.count {
+            var merged: [Insertion] = []
+            merged.reserveCapacity(insertions.count)
+            var (left, right) = (0, split)
+            while left < split, right < insertions.count {
+                // Equal keys: the left run's first, it was appended first.
+                if key(insertions[right]) < key(insertions[left]) {
+                    merged.append(insertions[right])
+                    right += 1
+                } else {
+                    merged.append(insertions[left])
+                    left += 1
+                }
+            }
+            merged.append(contentsOf: insertions[left..<split])
+            merged.append(contentsOf: insertions[right...])
+            return merged
         }
         func key(_ e: (offset: Int, element: Insertion)) -> (Int, Int, Int, Int) {
             let k = key(e.element)
             return (k.0, k.1, k.2, e.offset)
         }
-        var inOrder = true
-        for index in insertions.indices.dropFirst() where key(insertions[index - 1]) > key(insertions[index]) {
-            inOrder = false
-            break
-        }
-        if inOrder { return insertions }
         return insertions.enumerated().sorted { key($0) < key($1) }.map(\.element)
     }
 }

@@ -27,26 +27,31 @@ import Testing
         #expect(written.bytes == expected.bytes)
     }
 
-    /// `attribute` writes scalar pairs front to back from sizes computed up
-    /// front; the bytes must equal the nested, length-patched encoding for
+    /// `attribute` and `stringArrayAttribute` write a pair front to back from
+    /// sizes computed up front; the bytes must equal the nested, length-patched encoding for
     /// keys and values on both sides of every one/two/three-byte length.
     @Test(arguments: [0, 1, 100, 115, 116, 117, 125, 126, 127, 128, 200, 16_370, 16_384, 20_000])
     func scalarAttributesEqualTheNestedEncoding(length: Int) {
         let text = String(repeating: "é", count: length / 2) + String(repeating: "k", count: length % 2)
         let values: [AttributeValue] = [
             .string(text), .string(""), .bool(true), .bool(false), .int(0), .int(-1), .int(Int64.max), .int(300),
-            .double(0.25), .double(-.infinity), .stringArray([text, "x"]), .bytes(Array(text.utf8)),
+            .double(0.25), .double(-.infinity), .stringArray([text, "x"]), .stringArray([]),
+            .stringArray((0..<60).map { String(repeating: "w", count: $0 * 7) + text }), .bytes(Array(text.utf8)),
         ]
-        for key in [text, "tokenaudit.verdict", ""] {
-            for value in values {
-                var fast = ProtoWriter()
-                fast.attribute(9, key: key, value: value)
-                var nested = ProtoWriter()
-                nested.message(9) { kv in
-                    kv.stringField(1, key)
-                    kv.message(2) { $0.anyValue(value) }
+        // 9 on a span, 6 on a log record; wider tags too (the size of the tag is computed, not assumed).
+        for field in [9, 6, 16, 2048] as [UInt32] {
+            for key in [text, "tokenaudit.verdict", ""] {
+                for value in values {
+                    var fast = ProtoWriter()
+                    fast.attribute(field, key: key, value: value)
+                    var nested = ProtoWriter()
+                    nested.message(field) { kv in
+                        kv.stringField(1, key)
+                        kv.message(2) { $0.anyValue(value) }
+                    }
+                    let same = fast.bytes == nested.bytes  // not the bytes themselves in a failure: some are 100 kB
+                    #expect(same, "field \(field), key of \(key.utf8.count) bytes, value of \(nested.bytes.count) bytes encoded")
                 }
-                #expect(fast.bytes == nested.bytes, "key of \(key.utf8.count) bytes, \(value)")
             }
         }
     }

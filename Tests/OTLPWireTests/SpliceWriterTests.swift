@@ -110,6 +110,61 @@ import Testing
         #expect(shuffledRequests > 100)
     }
 
+    /// The processor appends in two forward walks (attribution while reading,
+    /// verdicts at release), which the writer merges instead of sorting:
+    /// the result must equal one walk that appends each record's fields of
+    /// both walks together, the first walk's first.
+    @Test func twoForwardWalksWriteWhatOneWalkWrites() throws {
+        var interleaved = 0
+        for seed in 1...150 as ClosedRange<UInt64> {
+            var random = RandomRequests(seed: seed)
+            let model = random.traces()
+            let bytes = model.encode()
+            let spliced: [[UInt8]] = bytes.withUnsafeBytes { raw in
+                // Per record in wire order: its target and each walk's fields (either may be none).
+                var records: [(target: SpliceTarget, walks: [[[UInt8]]])] = []
+                func fields() -> [[UInt8]] {
+                    random.chance(0.3) ? [] : random.attributes(max: 2).map { kv in
+                        var w = ProtoWriter()
+                        w.message(9) { kv.encode(&$0) }
+                        return w.bytes
+                    }
+                }
+                for group in ExportTraceRequestView(bytes: raw).resourceSpans {
+                    for scope in group.scopes {
+                        for span in scope.records { records.append((span.spliceTarget, [fields(), fields()])) }
+                    }
+                    // A resource group ends where its last span does: equal positions, different depths.
+                    records.append((SpliceTarget(topLevel: group.frame), [fields(), fields()]))
+                }
+                if records.contains(where: { !$0.walks[1].isEmpty }) && records.contains(where: { !$0.walks[0].isEmpty }) { interleaved += 1 }
+                func written(_ appendAll: (inout SpliceWriter) -> Void) -> [UInt8] {
+                    var writer = SpliceWriter()
+                    appendAll(&writer)
+                    var out = ByteBuffer()
+                    writer.write(raw, into: &out)
+                    return Array(out.readableBytesView)
+                }
+                let twoWalks = written { writer in
+                    for walk in 0..<2 {
+                        for record in records {
+                            for field in record.walks[walk] { field.withUnsafeBytes { writer.append(encoded: $0, to: record.target) } }
+                        }
+                    }
+                }
+                let oneWalk = written { writer in
+                    for record in records {
+                        for field in record.walks[0] + record.walks[1] { field.withUnsafeBytes { writer.append(encoded: $0, to: record.target) } }
+                    }
+                }
+                return [twoWalks, oneWalk]
+            }
+            #expect(spliced[0] == spliced[1], "seed \(seed)")
+            #expect(Reference.traces(spliced[0]) != nil, "seed \(seed)")
+        }
+        #expect(interleaved > 100)
+    }
+
     /// One attribute encoded once and spliced into every span equals the
     /// same attribute encoded per span.
     @Test func preEncodedFieldsSpliceLikeFieldsEncodedInPlace() throws {

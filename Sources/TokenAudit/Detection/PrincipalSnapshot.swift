@@ -64,7 +64,7 @@ final class PrincipalSnapshotStore: Sendable {
 enum PrincipalRecordCoding {
     static let recordSize = 53
 
-    static func encode(_ records: [CallRecord]) -> Data {
+    static func encode(_ records: some Collection<CallRecord>) -> Data {
         var data = Data(capacity: records.count * recordSize)
         func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
         for r in records {

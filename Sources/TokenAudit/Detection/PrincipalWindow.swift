@@ -4,8 +4,17 @@
 /// Invariants: `records` is sorted by `start` and holds at most `capacity`
 /// calls (the oldest go first); storage grows with use, so a principal seen
 /// twice costs two records, not `capacity`.
+///
+/// A full window drops its oldest record on every call. Dropped records stay
+/// in `storage` before `head` until they are an eighth of the capacity and
+/// then go in one move: moving the whole window each time cost more than the
+/// detectors reading it (a quarter of a busy principal's insert).
 struct PrincipalWindow: Sendable {
-    private(set) var records: [CallRecord] = []
+    private var storage: [CallRecord] = []
+    /// Records before `head` have left the window.
+    private var head = 0
+    /// The window, oldest first; its indices are `storage`'s.
+    var records: ArraySlice<CallRecord> { storage[head...] }
     /// Calls per UTC hour of day, halved when one count nears its limit.
     private(set) var hourCounts = [UInt16](repeating: 0, count: 24)
     /// Outcomes linked to this principal's calls (POST /api/v1/outcomes, `tokenaudit.outcome`).
@@ -16,7 +25,7 @@ struct PrincipalWindow: Sendable {
     init() {}
 
     init(records: [CallRecord], hourCounts: [UInt16], outcomes: UInt32) {
-        self.records = records.sorted { $0.start < $1.start }
+        self.storage = records.sorted { $0.start < $1.start }
         self.hourCounts = hourCounts.count == 24 ? hourCounts : [UInt16](repeating: 0, count: 24)
         self.outcomes = outcomes
     }
@@ -26,13 +35,19 @@ struct PrincipalWindow: Sendable {
         let upper = firstIndex(startingAtOrAfter: start)
         let floor = start > span ? start - span : 0
         let lower = firstIndex(startingAtOrAfter: floor, below: upper)
-        return records[lower..<upper]
+        return storage[lower..<upper]
     }
 
     mutating func insert(_ record: CallRecord, capacity: Int) {
         let index = firstIndex(startingAtOrAfter: record.start + 1)
-        if index == records.count { records.append(record) } else { records.insert(record, at: index) }
-        if records.count > capacity { records.removeFirst(records.count - capacity) }
+        if index == storage.count { storage.append(record) } else { storage.insert(record, at: index) }
+        if storage.count - head > capacity {
+            head = storage.count - capacity
+            if head >= Swift.max(8, capacity / 8) {
+                storage.removeFirst(head)
+                head = 0
+            }
+        }
         let hour = Int((record.start / 3_600_000_000_000) % 24)
         if hourCounts[hour] >= UInt16.max - 1 {
             for h in 0..<24 { hourCounts[h] /= 2 }
@@ -51,14 +66,14 @@ struct PrincipalWindow: Sendable {
     }
 
     /// Bytes this window holds (records and histogram), for the memory budget.
-    var footprint: Int { records.capacity * MemoryLayout<CallRecord>.stride + 24 * 2 + MemoryLayout<Self>.size }
+    var footprint: Int { storage.capacity * MemoryLayout<CallRecord>.stride + 24 * 2 + MemoryLayout<Self>.size }
 
     private func firstIndex(startingAtOrAfter time: UInt64, below upper: Int? = nil) -> Int {
-        var low = 0
-        var high = upper ?? records.count
+        var low = head
+        var high = upper ?? storage.count
         while low < high {
             let mid = (low + high) / 2
-            if records[mid].start < time { low = mid + 1 } else { high = mid }
+            if storage[mid].start < time { low = mid + 1 } else { high = mid }
         }
         return low
     }

@@ -22,6 +22,30 @@ struct TraceTable: Sendable {
         var holders = 0
         /// An outcome recorded on a span of the trace (`tokenaudit.outcome`).
         var outcome: String?
+
+        mutating func add(_ fact: SpanFact, cap: Int) {
+            if first == nil {
+                first = fact
+            } else if more.count + 1 < cap {
+                more.append(fact)
+            }
+        }
+
+        /// `TraceTable.settle` for this entry; gives back one hold and says
+        /// whether any remain.
+        mutating func settle(span: UInt64, endingAt end: UInt64, prompt: UInt64)
+            -> (outcome: String?, consumed: Bool, otherSpans: Int, held: Bool) {
+            var consumed = false, others = 0
+            func look(at fact: SpanFact) {
+                guard fact.span != span else { return }
+                others += 1
+                if fact.start >= end, fact.prompt != prompt { consumed = true }
+            }
+            if let first { look(at: first) }
+            for fact in more { look(at: fact) }
+            holders -= 1
+            return (outcome, consumed, others, holders > 0)
+        }
     }
 
     /// Spans remembered per trace; enough to see a consumer after any call.
@@ -45,14 +69,12 @@ struct TraceTable: Sendable {
 
     /// Records a span of a trace already retained; others are ignored.
     mutating func record(_ fact: SpanFact, in trace: UInt64) {
-        // One hash lookup, then an in-place append through `values` (optional
-        // chaining through the subscript takes the entry out and puts it back).
+        // One hash lookup, then the entry changed in place through `values`
+        // by a mutating method: optional chaining through the subscript takes
+        // the entry out and puts it back, and each read of a field through
+        // `values[index]` copied the whole entry (retaining its array).
         guard let index = entries.index(forKey: trace) else { return }
-        if entries.values[index].first == nil {
-            entries.values[index].first = fact
-        } else if entries.values[index].more.count + 1 < maxSpansPerTrace {
-            entries.values[index].more.append(fact)
-        }
+        entries.values[index].add(fact, cap: maxSpansPerTrace)
     }
 
     mutating func recordOutcome(_ kind: String, in trace: UInt64) {
@@ -70,18 +92,9 @@ struct TraceTable: Sendable {
     mutating func settle(span: UInt64, endingAt end: UInt64, prompt: UInt64,
                          in trace: UInt64) -> (outcome: String?, consumed: Bool, otherSpans: Int) {
         guard let index = entries.index(forKey: trace) else { return (nil, false, 0) }
-        var consumed = false, others = 0
-        func look(at fact: SpanFact) {
-            guard fact.span != span else { return }
-            others += 1
-            if fact.start >= end, fact.prompt != prompt { consumed = true }
-        }
-        if let first = entries.values[index].first { look(at: first) }
-        for fact in entries.values[index].more { look(at: fact) }
-        let outcome = entries.values[index].outcome
-        entries.values[index].holders -= 1
-        if entries.values[index].holders <= 0 { entries.remove(at: index) }
-        return (outcome, consumed, others)
+        let settled = entries.values[index].settle(span: span, endingAt: end, prompt: prompt)
+        if !settled.held { entries.remove(at: index) }
+        return (settled.outcome, settled.consumed, settled.otherSpans)
     }
 }
 

@@ -71,8 +71,9 @@ struct StableHash {
     }
 
     mutating func add(_ s: String) {
-        var s = s  // native strings are contiguous: `withUTF8` does not copy them
-        s.withUTF8 { add(bytes: UnsafeRawBufferPointer($0)) }
+        // Borrowed in place (`var s = s; s.withUTF8` retained the string);
+        // every native and small string is contiguous.
+        if s.utf8.withContiguousStorageIfAvailable({ add(bytes: UnsafeRawBufferPointer($0)) }) == nil { add(bytes: s.utf8) }
         add(bytes: CollectionOfOne(0x1F))  // unit separator: "ab"+"c" ≠ "a"+"bc"
     }
 

@@ -121,9 +121,12 @@ final class GenAIStage: Sendable {
         var observed = ObservedRequest(batch: extracted.batch, writer: extracted.writer)
         guard let detection else { return observed }
         observed.pending.reserveCapacity(extracted.calls.count)
-        // By index: destructuring each element would copy the call (a retain per string).
-        for index in extracted.calls.indices {
-            observed.pending.append(AwaitingVerdict(target: extracted.calls[index].target, call: detection.observe(extracted.calls[index].call)))
+        // Through the buffer: each `calls[index].field` read copied the whole
+        // call (a retain per string), and destructuring an element does too.
+        extracted.calls.withUnsafeBufferPointer { calls in
+            for index in calls.indices {
+                observed.pending.append(AwaitingVerdict(target: calls[index].target, call: detection.observe(calls[index].call)))
+            }
         }
         if !extracted.evidence.isEmpty, detection.isAssembling {
             extracted.batch.request.withUnsafeReadableBytes { raw in

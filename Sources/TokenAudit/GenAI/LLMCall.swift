@@ -77,7 +77,7 @@ public enum LLMOperation: Sendable, Equatable, CustomStringConvertible {
     case other(String)
 
     public init(name: String) {
-        switch name.lowercased() {
+        switch name.lowercasedWhenNeeded {
         case "chat", "chat_completion", "chatcompletion": self = .chat
         case "text_completion", "completion", "completions": self = .textCompletion
         case "generate_content": self = .generateContent

@@ -152,7 +152,7 @@ struct LLMCallExtractor: Sendable {
     }
 
     static func provider(_ a: GenAIAttributes) -> String? {
-        if let p = a.string(.genAIProviderName, .genAISystem, .llmProvider, .llmSystem) { return p.lowercased() }
+        if let p = a.string(.genAIProviderName, .genAISystem, .llmProvider, .llmSystem) { return p.lowercasedWhenNeeded }
         // Vercel: "openai.chat", "anthropic.messages" → the part before the dot.
         if let p = a.string(.aiModelProvider) { return String(p.split(separator: ".").first ?? Substring(p)).lowercased() }
         return nil

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TokenAudit
 
@@ -10,6 +11,30 @@ import Testing
         #expect(window.records.map(\.start) == [20.0, 30, 40, 50].map { f.origin + UInt64($0 * 1e9) })
         let history = window.history(before: f.origin + 45_000_000_000, within: 20_000_000_000)
         #expect(history.map(\.start) == [30.0, 40].map { f.origin + UInt64($0 * 1e9) })
+    }
+
+    /// A full window drops its oldest record per call without moving the
+    /// rest each time; it must still answer like a plain capped array, and
+    /// what it dropped must not stay in memory.
+    @Test func aFullWindowAnswersLikeACappedArrayAndReleasesWhatItDrops() {
+        let capacity = 64
+        var window = PrincipalWindow()
+        var plain: [CallRecord] = []
+        var f = CallFactory()
+        var random = SeededRandom(seed: 3)
+        for index in 0..<(capacity * 20) {
+            // Mostly in order, one in eight late by up to a minute (out-of-order arrival).
+            let late = index % 8 == 0 ? Double.random(in: 0...60, using: &random) : 0
+            let record = CallRecord(f.call(at: 100 + Double(index) * 10 - late))
+            window.insert(record, capacity: capacity)
+            plain.insert(record, at: plain.firstIndex { $0.start > record.start } ?? plain.endIndex)
+            if plain.count > capacity { plain.removeFirst(plain.count - capacity) }
+            #expect(Array(window.records) == plain, "after \(index + 1) calls")
+            let now = f.origin + UInt64(100 + index * 10) * 1_000_000_000
+            #expect(Array(window.history(before: now, within: 300_000_000_000)) == plain.filter { $0.start < now && $0.start >= now - 300_000_000_000 })
+        }
+        // Growth as an array of the cap would have (one doubling), not twenty caps' worth.
+        #expect(window.footprint <= 2 * capacity * MemoryLayout<CallRecord>.stride + 256)
     }
 
     @Test func theLeastRecentlySeenPrincipalsAreEvicted() {
