@@ -185,12 +185,9 @@ enum InstructionProfile {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let document = Document(date: ISO8601DateFormatter().string(from: Date()), commit: Report.commit(root), machine: Report.machine(),
                                 baseline: TokenAuditBench.baseline, countedPassesPerWorkload: passes, results: rows)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(document).write(to: URL(fileURLWithPath: "\(folder)/profile.json"))
+        try Report.writeJSON(document, to: "\(folder)/profile.json")
 
-        var md = "# tokenaudit instruction profile (callgrind)\n\n"
-        md += "Commit `\(document.commit)`, \(document.date). Machine: \(document.machine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")).\n\n"
+        var md = Report.heading("tokenaudit instruction profile (callgrind)", commit: document.commit, date: document.date, machine: document.machine)
         md += "Instructions per span counted by valgrind's callgrind over \(passes) passes of each workload after one uncounted warm-up "
         md += "pass (`make profile`). Ratio: **\(document.baseline)**'s instructions per span on the same payload over ours (higher is "
         md += "less work). Counts repeat from run to run where times here do not; they do not see cache misses or waiting, so "

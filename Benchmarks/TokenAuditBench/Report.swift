@@ -36,6 +36,18 @@ enum Report {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// `document` as sorted, indented JSON at `path`.
+    static func writeJSON(_ document: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(document).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// A results page's title and the line that says where its figures come from.
+    static func heading(_ title: String, commit: String, date: String, machine: [String: String]) -> String {
+        "# \(title)\n\nCommit `\(commit)`, \(date). Machine: \(machine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")).\n\n"
+    }
+
     struct Document: Codable {
         var date: String
         var commit: String
@@ -53,12 +65,9 @@ enum Report {
         let document = Document(
             date: ISO8601DateFormatter().string(from: Date()), commit: commit(root), machine: machine(),
             baseline: TokenAuditBench.baseline, results: results, principalMemory: memory, pipelineScaling: scaling, endToEnd: endToEnd)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(document).write(to: URL(fileURLWithPath: "\(folder)/latest.json"))
+        try writeJSON(document, to: "\(folder)/latest.json")
 
-        var md = "# tokenaudit benchmarks\n\n"
-        md += "Commit `\(document.commit)`, \(document.date). Machine: \(document.machine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")).\n\n"
+        var md = heading("tokenaudit benchmarks", commit: document.commit, date: document.date, machine: document.machine)
         md += "Ratios are against **\(document.baseline)** on the same payload in the same run (higher is faster). "
         md += "Spread is the 10th–90th percentile range of per-iteration times relative to the median.\n"
         var payload = ""

@@ -47,11 +47,9 @@ extension ProtoWriter {
         }
         let pair = Self.lengthDelimitedSize(1, key.count) + Self.lengthDelimitedSize(2, valueBody)
         appendField(size: Self.lengthDelimitedSize(fieldNumber, pair)) { field in
-            field.tag(fieldNumber, .lengthDelimited)
-            field.varint(UInt64(pair))
+            field.lengthPrefix(fieldNumber, pair)
             field.bytesField(1, key)
-            field.tag(2, .lengthDelimited)
-            field.varint(UInt64(valueBody))
+            field.lengthPrefix(2, valueBody)
             switch value {
             case .string(let s): field.stringField(1, s)
             case .bool(let b):
@@ -84,17 +82,13 @@ extension ProtoWriter {
         let anyValue = Self.lengthDelimitedSize(5, arrayBody)
         let pair = Self.lengthDelimitedSize(1, key.utf8.count) + Self.lengthDelimitedSize(2, anyValue)
         appendField(size: Self.lengthDelimitedSize(fieldNumber, pair)) { field in
-            field.tag(fieldNumber, .lengthDelimited)
-            field.varint(UInt64(pair))
+            field.lengthPrefix(fieldNumber, pair)
             field.stringField(1, key)
-            field.tag(2, .lengthDelimited)
-            field.varint(UInt64(anyValue))
-            field.tag(5, .lengthDelimited)
-            field.varint(UInt64(arrayBody))
+            field.lengthPrefix(2, anyValue)
+            field.lengthPrefix(5, arrayBody)
             for item in items {
                 let string = text(item)
-                field.tag(1, .lengthDelimited)
-                field.varint(UInt64(Self.lengthDelimitedSize(1, string.utf8.count)))
+                field.lengthPrefix(1, Self.lengthDelimitedSize(1, string.utf8.count))
                 field.stringField(1, string)
             }
         }

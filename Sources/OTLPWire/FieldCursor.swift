@@ -60,11 +60,18 @@ public struct FieldCursor {
         offset += bytes.count
     }
 
+    /// The tag and length of a length-delimited field whose `length`
+    /// payload bytes the next writes put down.
+    @inlinable @inline(__always)
+    public mutating func lengthPrefix(_ fieldNumber: UInt32, _ length: Int) {
+        tag(fieldNumber, .lengthDelimited)
+        varint(UInt64(length))
+    }
+
     /// A length-delimited field: tag, length, `bytes`.
     @inlinable
     public mutating func bytesField(_ fieldNumber: UInt32, _ bytes: UnsafeRawBufferPointer) {
-        tag(fieldNumber, .lengthDelimited)
-        varint(UInt64(bytes.count))
+        lengthPrefix(fieldNumber, bytes.count)
         raw(bytes)
     }
 

@@ -38,6 +38,15 @@ import Testing
         return copy
     }
 
+    /// `raw` as a writer writes it after `appendAll`'s appends.
+    func written(_ raw: UnsafeRawBufferPointer, _ appendAll: (inout SpliceWriter) -> Void) -> [UInt8] {
+        var writer = SpliceWriter()
+        appendAll(&writer)
+        var out = ByteBuffer()
+        writer.write(raw, into: &out)
+        return Array(out.readableBytesView)
+    }
+
     func spanCount(_ model: TracesModel) -> Int {
         model.resourceSpans.flatMap(\.scopeSpans).map(\.spans.count).reduce(0, +)
     }
@@ -92,15 +101,13 @@ import Testing
                 order.shuffle(using: &random.rng)
                 if order != Array(appends.indices) { shuffledRequests += 1 }
                 return [Array(appends.indices), order].map { order in
-                    var writer = SpliceWriter()
-                    for index in order {
-                        for field in appends[index].1 {
-                            field.withUnsafeBytes { writer.append(encoded: $0, to: appends[index].0) }
+                    written(raw) { writer in
+                        for index in order {
+                            for field in appends[index].1 {
+                                field.withUnsafeBytes { writer.append(encoded: $0, to: appends[index].0) }
+                            }
                         }
                     }
-                    var out = ByteBuffer()
-                    writer.write(raw, into: &out)
-                    return Array(out.readableBytesView)
                 }
             }
             let same = spliced[1] == spliced[0]
@@ -138,21 +145,14 @@ import Testing
                     records.append((SpliceTarget(topLevel: group.frame), [fields(), fields()]))
                 }
                 if records.contains(where: { !$0.walks[1].isEmpty }) && records.contains(where: { !$0.walks[0].isEmpty }) { interleaved += 1 }
-                func written(_ appendAll: (inout SpliceWriter) -> Void) -> [UInt8] {
-                    var writer = SpliceWriter()
-                    appendAll(&writer)
-                    var out = ByteBuffer()
-                    writer.write(raw, into: &out)
-                    return Array(out.readableBytesView)
-                }
-                let twoWalks = written { writer in
+                let twoWalks = written(raw) { writer in
                     for walk in 0..<2 {
                         for record in records {
                             for field in record.walks[walk] { field.withUnsafeBytes { writer.append(encoded: $0, to: record.target) } }
                         }
                     }
                 }
-                let oneWalk = written { writer in
+                let oneWalk = written(raw) { writer in
                     for record in records {
                         for field in record.walks[0] + record.walks[1] { field.withUnsafeBytes { writer.append(encoded: $0, to: record.target) } }
                     }
