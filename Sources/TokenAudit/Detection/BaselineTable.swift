@@ -17,6 +17,32 @@ struct BaselineTable: Sendable {
         var next = 0
         var cached: Baseline?
         var insertsSinceSummary = 0
+
+        mutating func add(input value: UInt32, output produced: UInt32, sampleSize: Int) {
+            if input.count < sampleSize {
+                input.append(value)
+                output.append(produced)
+            } else {
+                input[next] = value
+                output[next] = produced
+                next = (next + 1) % sampleSize
+            }
+            insertsSinceSummary += 1
+        }
+
+        /// Refreshed every `refreshEvery` inserts: sorting the samples for
+        /// each call measured as the largest cost of detection.
+        mutating func baseline(refreshEvery: Int) -> Baseline? {
+            guard input.count >= 8 else { return nil }
+            if let cached, insertsSinceSummary < refreshEvery { return cached }
+            let (medianInput, deviation) = RobustStatistics.medianAndDeviation(input.map(Double.init)) ?? (0, 0)
+            let summary = Baseline(
+                medianInput: medianInput, medianOutput: RobustStatistics.median(output.map(Double.init)) ?? 0,
+                inputDeviation: deviation, samples: input.count)
+            cached = summary
+            insertsSinceSummary = 0
+            return summary
+        }
     }
 
     let sampleSize: Int
@@ -38,33 +64,14 @@ struct BaselineTable: Sendable {
 
     /// The group's baseline from calls seen so far (nil below 8 samples).
     mutating func baseline(_ key: UInt64) -> Baseline? {
-        guard var samples = groups[key], samples.input.count >= 8 else { return nil }
-        // Refreshed every `refreshEvery` inserts: sorting the samples for each
-        // call measured as the largest cost of detection.
-        if let cached = samples.cached, samples.insertsSinceSummary < Self.refreshEvery { return cached }
-        let (medianInput, deviation) = RobustStatistics.medianAndDeviation(samples.input.map(Double.init)) ?? (0, 0)
-        let summary = Baseline(
-            medianInput: medianInput, medianOutput: RobustStatistics.median(samples.output.map(Double.init)) ?? 0,
-            inputDeviation: deviation, samples: samples.input.count)
-        samples.cached = summary
-        samples.insertsSinceSummary = 0
-        groups[key] = samples
-        return summary
+        // In place through `values`: reading a group out copied its arrays' references.
+        guard let index = groups.index(forKey: key) else { return nil }
+        return groups.values[index].baseline(refreshEvery: Self.refreshEvery)
     }
 
     mutating func add(_ key: UInt64, input: UInt32, output: UInt32) {
-        if groups[key] == nil, groups.count >= maxGroups { groups.removeAll(keepingCapacity: true) }
-        var samples = groups[key, default: Samples()]
-        groups[key] = nil  // keep the arrays uniquely referenced while they change
-        if samples.input.count < sampleSize {
-            samples.input.append(input)
-            samples.output.append(output)
-        } else {
-            samples.input[samples.next] = input
-            samples.output[samples.next] = output
-            samples.next = (samples.next + 1) % sampleSize
-        }
-        samples.insertsSinceSummary += 1
-        groups[key] = samples
+        if groups.count >= maxGroups, groups.index(forKey: key) == nil { groups.removeAll(keepingCapacity: true) }
+        // One lookup, the samples changed in place (their arrays stay uniquely referenced).
+        groups[key, default: Samples()].add(input: input, output: output, sampleSize: sampleSize)
     }
 }

@@ -37,7 +37,7 @@ struct PrincipalTable: Sendable {
     /// after `end` (a follow-up turn), read in place.
     func continues(_ principal: String, conversation: UInt32, after end: UInt64) -> Bool {
         guard let index = windows.index(forKey: principal) else { return false }
-        return windows.values[index].records.contains { $0.conversation == conversation && $0.start >= end }
+        return windows.values[index].hasCall(in: conversation, startingAtOrAfter: end)
     }
 
     mutating func restore(_ principal: String, _ window: PrincipalWindow) {

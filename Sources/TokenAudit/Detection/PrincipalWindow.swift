@@ -55,6 +55,12 @@ struct PrincipalWindow: Sendable {
         hourCounts[hour] += 1
     }
 
+    /// Whether a call of `conversation` started at or after `start`: only the
+    /// calls after `start` are looked at (records are in start order).
+    func hasCall(in conversation: UInt32, startingAtOrAfter start: UInt64) -> Bool {
+        storage[firstIndex(startingAtOrAfter: start)...].contains { $0.conversation == conversation }
+    }
+
     /// The share of this principal's past calls made in `start`'s UTC hour and
     /// the hours either side of it; nil until enough calls have been seen to say.
     func shareOfActivity(near start: UInt64, minimumCalls: Int = 40) -> Double? {

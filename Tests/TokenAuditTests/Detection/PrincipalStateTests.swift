@@ -14,8 +14,9 @@ import Testing
     }
 
     /// A full window drops its oldest record per call without moving the
-    /// rest each time; it must still answer like a plain capped array, and
-    /// what it dropped must not stay in memory.
+    /// rest each time; it must still answer like a plain capped array
+    /// (records, history, a conversation's later calls), and what it dropped
+    /// must not stay in memory.
     @Test func aFullWindowAnswersLikeACappedArrayAndReleasesWhatItDrops() {
         let capacity = 64
         var window = PrincipalWindow()
@@ -25,13 +26,19 @@ import Testing
         for index in 0..<(capacity * 20) {
             // Mostly in order, one in eight late by up to a minute (out-of-order arrival).
             let late = index % 8 == 0 ? Double.random(in: 0...60, using: &random) : 0
-            let record = CallRecord(f.call(at: 100 + Double(index) * 10 - late))
+            let record = CallRecord(f.call(at: 100 + Double(index) * 10 - late, conversation: "c\(index % 3)"))
             window.insert(record, capacity: capacity)
             plain.insert(record, at: plain.firstIndex { $0.start > record.start } ?? plain.endIndex)
             if plain.count > capacity { plain.removeFirst(plain.count - capacity) }
             #expect(Array(window.records) == plain, "after \(index + 1) calls")
             let now = f.origin + UInt64(100 + index * 10) * 1_000_000_000
             #expect(Array(window.history(before: now, within: 300_000_000_000)) == plain.filter { $0.start < now && $0.start >= now - 300_000_000_000 })
+            for since in [record.start, now - 50_000_000_000] {  // a start itself counts
+                for conversation in [record.conversation, record.conversation &+ 1] {
+                    #expect(window.hasCall(in: conversation, startingAtOrAfter: since)
+                            == plain.contains { $0.conversation == conversation && $0.start >= since })
+                }
+            }
         }
         // Growth as an array of the cap would have (one doubling), not twenty caps' worth.
         #expect(window.footprint <= 2 * capacity * MemoryLayout<CallRecord>.stride + 256)
