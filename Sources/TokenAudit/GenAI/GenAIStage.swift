@@ -95,6 +95,16 @@ final class GenAIStage: Sendable {
                 guard !attributes.hasKey("tokenaudit.principal") else { return }
                 let target = span.spliceTarget
                 let leaf = !call.isAggregate && call.operation.callsModel
+                if extracted.calls.isEmpty, leaf {
+                    // Room for a request of LLM calls at the first one, so the
+                    // calls and the spliced bytes (~100 bytes each here, ~320
+                    // more at release) grow twice instead of eight times, each
+                    // growth a copy; capped, so a request of pass-through spans
+                    // with a few calls does not hold room for a thousand.
+                    let expected = min(batch.itemCount, 256)
+                    extracted.calls.reserveCapacity(expected)
+                    extracted.writer.reserveCapacity(bytes: 420 * expected, insertions: 2 * expected)
+                }
                 // One insertion per span: the splice writer's cost grows with insertions, not bytes.
                 extracted.writer.append(to: target) { w in
                     let field = SpanView.attributesFieldNumber
