@@ -137,6 +137,17 @@ import Testing
         }
     }
 
+    /// Provider and operation names skip `lowercased()` when nothing needs
+    /// lowering; the result must always be what `lowercased()` gives.
+    @Test func namesAreLoweredOnlyWhenNeededButAlwaysLikeLowercased() {
+        let names = ["openai", "OpenAI", "chat", "Chat", "CHAT", "gcp.vertex_ai", "aws.bedrock", "", "@", "[", "`", "{",
+                     "ÄNTHROPIC", "änthropic", "ＯＰＥＮＡＩ", "azure.ai.openai", "x-ai", "chat_completion", "İ", "ﬃ", "Zhipu", "z", "Z"]
+        for name in names {
+            #expect(name.lowercasedWhenNeeded == name.lowercased(), "\(name)")
+        }
+        #expect(LLMOperation(name: "Chat_Completion") == .chat)
+    }
+
     @Test func memberNamesAreRecognisedExactly() {
         let expected: [String: MessageKey] = ["messages": .messages, "message": .message, "system": .system, "prompt": .prompt,
                                               "role": .role, "content": .content, "parts": .parts, "text": .text]
