@@ -1,5 +1,5 @@
-/// Writes one field whose size is known before it is written into memory
-/// `ProtoWriter.appendField(size:_:)` set aside for it.
+/// Writes one field, whose size was computed before writing, into the
+/// memory `ProtoWriter.appendField(size:_:)` set aside for it.
 ///
 /// A `ProtoWriter` append checks uniqueness and capacity for every tag,
 /// length and payload; an attribute is eight such writes. Sizing the field

@@ -7,8 +7,7 @@
 ///
 /// A full window drops its oldest record on every call. Dropped records stay
 /// in `storage` before `head` until they are an eighth of the capacity and
-/// then go in one move: moving the whole window each time cost more than the
-/// detectors reading it (a quarter of a busy principal's insert).
+/// then go in one move, instead of the whole window moving on every call.
 struct PrincipalWindow: Sendable {
     private var storage: [CallRecord] = []
     /// Records before `head` have left the window.
