@@ -57,15 +57,8 @@ struct RepeatedWorkload {
         let pass: () async -> Int
         switch kind {
         case .reference:
-            var output = [UInt8](repeating: 0, count: payload.bytes.count * 2 + 1024)
-            let input = payload.bytes
-            pass = {
-                Int(input.withUnsafeBufferPointer { input in
-                    output.withUnsafeMutableBufferPointer { out in
-                        ta_ref_roundtrip(TA_REF_EXPORT_TRACE_REQUEST, input.baseAddress, input.count, out.baseAddress, out.count)
-                    }
-                })
-            }
+            var output = Workloads.referenceOutput(for: payload.bytes)
+            pass = { [bytes = payload.bytes] in Workloads.reference(bytes, into: &output) }
         case .walk:
             pass = { [bytes = payload.bytes] in Workloads.walkReadSplice(bytes) }
         case .validate:

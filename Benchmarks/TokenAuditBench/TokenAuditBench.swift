@@ -116,15 +116,9 @@ struct TokenAuditBench {
             let spanBytes = payload.bytes.count / max(1, payload.spans)
             print("\n\(payload.name) — \(payload.bytes.count) bytes, \(payload.spans) spans, ~\(spanBytes) B/span")
             var rows: [Harness.Result] = []
-            var output = [UInt8](repeating: 0, count: payload.bytes.count * 2 + 1024)
+            var output = Workloads.referenceOutput(for: payload.bytes)
             func selected(_ name: String) -> Bool { only.map { name.contains($0) || payload.name.contains($0) } ?? true }
-            rows.append(await harness.measure(baseline, payload) {
-                payload.bytes.withUnsafeBufferPointer { input in
-                    output.withUnsafeMutableBufferPointer { out in
-                        ta_ref_roundtrip(TA_REF_EXPORT_TRACE_REQUEST, input.baseAddress, input.count, out.baseAddress, out.count)
-                    }
-                }
-            })
+            rows.append(await harness.measure(baseline, payload) { Workloads.reference(payload.bytes, into: &output) })
             if selected("byte scan") {
                 rows.append(await harness.measure("byte scan (memory ceiling)", payload) { Workloads.byteScan(payload.bytes) })
             }
@@ -195,6 +189,20 @@ struct TokenAuditBench {
 }
 
 enum Workloads {
+    /// The baseline: libprotobuf-c unpacks `bytes` and packs the request again into `output`.
+    static func reference(_ bytes: [UInt8], into output: inout [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                ta_ref_roundtrip(TA_REF_EXPORT_TRACE_REQUEST, input.baseAddress, input.count, out.baseAddress, out.count)
+            }
+        }
+    }
+
+    /// Room for `reference` to pack `bytes` into.
+    static func referenceOutput(for bytes: [UInt8]) -> [UInt8] {
+        [UInt8](repeating: 0, count: bytes.count * 2 + 1024)
+    }
+
     static func byteScan(_ bytes: [UInt8]) -> Int {
         bytes.withUnsafeBytes { raw in
             var sum: UInt64 = 0

@@ -25,11 +25,7 @@ extension ProtoWriter {
         case .string, .bool, .int, .double:
             break
         }
-        // Borrowed in place: `var copy = key; copy.withUTF8` retains it.
-        if key.utf8.withContiguousStorageIfAvailable({ scalarAttribute(fieldNumber, key: UnsafeRawBufferPointer($0), value: value) }) == nil {
-            var copy = key
-            copy.withUTF8 { scalarAttribute(fieldNumber, key: UnsafeRawBufferPointer($0), value: value) }
-        }
+        key.withBorrowedUTF8 { scalarAttribute(fieldNumber, key: $0, value: value) }
     }
 
     /// A `KeyValue` with a string, bool, int or double value.

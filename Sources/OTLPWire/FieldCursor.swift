@@ -77,11 +77,7 @@ public struct FieldCursor {
 
     @inlinable
     public mutating func stringField(_ fieldNumber: UInt32, _ value: String) {
-        // Borrowed in place: `var copy = value; copy.withUTF8` retains it.
-        if value.utf8.withContiguousStorageIfAvailable({ bytesField(fieldNumber, UnsafeRawBufferPointer($0)) }) == nil {
-            var copy = value
-            copy.withUTF8 { bytesField(fieldNumber, UnsafeRawBufferPointer($0)) }
-        }
+        value.withBorrowedUTF8 { bytesField(fieldNumber, $0) }
     }
 
     @inlinable

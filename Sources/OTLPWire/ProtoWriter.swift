@@ -75,8 +75,7 @@ public struct ProtoWriter: Sendable {
 
     @inlinable
     public mutating func stringField(_ fieldNumber: UInt32, _ value: String) {
-        var copy = value
-        copy.withUTF8 { bytesField(fieldNumber, $0) }
+        value.withBorrowedUTF8 { bytesField(fieldNumber, $0) }
     }
 
     /// Writes field `fieldNumber` as a nested message whose body `body` writes.

@@ -1,3 +1,5 @@
+import OTLPWire
+
 /// What a call's content looks like, reduced to hashes and counts: the raw
 /// text is never kept.
 public struct ContentFingerprint: Sendable, Equatable, Hashable {
@@ -71,9 +73,7 @@ struct StableHash {
     }
 
     mutating func add(_ s: String) {
-        // Borrowed in place (`var s = s; s.withUTF8` retained the string);
-        // every native and small string is contiguous.
-        if s.utf8.withContiguousStorageIfAvailable({ add(bytes: UnsafeRawBufferPointer($0)) }) == nil { add(bytes: s.utf8) }
+        s.withBorrowedUTF8 { add(bytes: $0) }
         add(bytes: CollectionOfOne(0x1F))  // unit separator: "ab"+"c" ≠ "a"+"bc"
     }
 

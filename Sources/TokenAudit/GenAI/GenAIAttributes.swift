@@ -206,9 +206,7 @@ struct GenAIAttributes {
     }
 
     private func firstIndex(of key: String) -> Int? {
-        var key = key
-        return key.withUTF8 { wanted in
-            let wanted = UnsafeRawBufferPointer(wanted)
+        return key.withBorrowedUTF8 { wanted in
             guard signature.mayContain(wanted) else { return nil }
             return keys.firstIndex { $0.equals(wanted) }
         }

@@ -10,6 +10,10 @@ import Synchronization
 /// Log records feed the content index that spans are matched against.
 /// Spans an upstream tokenaudit already annotated are counted, not annotated twice.
 final class GenAIStage: Sendable {
+    /// Principal, team, token counts and cost: about 100 bytes a call (room
+    /// reserved ahead; an estimate, not a limit).
+    static let attributionBytesPerCall = 100
+
     let extractor: LLMCallExtractor
     let prices: PriceTable
     let contentIndex: ContentIndex
@@ -97,13 +101,14 @@ final class GenAIStage: Sendable {
                 let leaf = !call.isAggregate && call.operation.callsModel
                 if extracted.calls.isEmpty, leaf {
                     // Room for a request of LLM calls at the first one, so the
-                    // calls and the spliced bytes (~100 bytes each here, ~320
-                    // more at release) grow twice instead of eight times, each
+                    // calls and the spliced bytes (attribution here, verdicts
+                    // at release) grow twice instead of eight times, each
                     // growth a copy; capped, so a request of pass-through spans
                     // with a few calls does not hold room for a thousand.
                     let expected = min(batch.itemCount, 256)
                     extracted.calls.reserveCapacity(expected)
-                    extracted.writer.reserveCapacity(bytes: 420 * expected, insertions: 2 * expected)
+                    extracted.writer.reserveCapacity(
+                        bytes: (Self.attributionBytesPerCall + ObservedRequest.verdictBytesPerCall) * expected, insertions: 2 * expected)
                 }
                 // One insertion per span: the splice writer's cost grows with insertions, not bytes.
                 extracted.writer.append(to: target) { w in
@@ -263,6 +268,10 @@ struct ObservedRequest: Sendable {
     var writer = SpliceWriter()
     var pending: [AwaitingVerdict] = []
 
+    /// Verdict, score, labels and a sentence of evidence per label: about
+    /// 320 bytes a call (room reserved ahead; an estimate, not a limit).
+    static let verdictBytesPerCall = 320
+
     /// Step 2: decides every pending call, adds the verdict attributes
     /// (DESIGN.md §3.2) and writes the request. Untouched requests are
     /// returned as they came, byte for byte.
@@ -271,8 +280,7 @@ struct ObservedRequest: Sendable {
     func release(detection: DetectionEngine?, onJudged: ([JudgedCall]) -> Void = { _ in }) -> TelemetryBatch {
         var writer = writer
         if let detection {
-            // Verdict, score, labels and a sentence of evidence per label: about 320 bytes a call.
-            writer.reserveCapacity(bytes: 320 * pending.count, insertions: pending.count)
+            writer.reserveCapacity(bytes: Self.verdictBytesPerCall * pending.count, insertions: pending.count)
             var judged: [JudgedCall] = []
             judged.reserveCapacity(pending.count)
             for index in pending.indices {

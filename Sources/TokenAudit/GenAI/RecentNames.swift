@@ -22,7 +22,7 @@ struct RecentNames {
         guard wire.count > Self.inlineLimit else { return wire.string }
         // Native strings are contiguous; compared as memory, not through the UTF-8 view's iterator.
         for name in names where name.utf8.count == wire.count {
-            if name.utf8.withContiguousStorageIfAvailable({ wire.equals(UnsafeRawBufferPointer($0)) }) ?? false { return name }
+            if name.withBorrowedUTF8({ wire.equals($0) }) { return name }
         }
         let name = wire.string
         if names.count < Self.capacity {
