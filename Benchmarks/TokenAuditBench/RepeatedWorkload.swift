@@ -1,5 +1,4 @@
 import CInstructionCounter
-import CProtobufReference
 import Foundation
 import NIOCore
 import TokenAudit
