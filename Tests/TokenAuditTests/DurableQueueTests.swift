@@ -51,7 +51,9 @@ import Testing
     /// reads back the same afterwards, also through a fresh connection.
     @Test func checkpointsRunOffTheWritePathAndLoseNothing() async throws {
         let path = "\(TestFiles.temporaryDirectory())/checkpoint.sqlite"
-        let store = try DurableStore(path: path, durability: .normal)
+        // Bodies stay blobs (they go through the log) up to this limit.
+        let inline = 512 << 10
+        let store = try DurableStore(path: path, durability: .normal, inlineLimit: inline)
         let size = 256 << 10
         var kept: [Int64: Int] = [:]
         // 48 batches of 256 KiB (12 MiB, three checkpoint intervals), most removed
@@ -62,7 +64,7 @@ import Testing
         }
         #expect(store.checkpointer.completedCheckpoints <= 3, "at most one per interval written")
         #expect(try await eventually { store.checkpointer.completedCheckpoints >= 1 }, "a checkpoint ran")
-        for reader in [store, try DurableStore(path: path, durability: .normal)] {
+        for reader in [store, try DurableStore(path: path, durability: .normal, inlineLimit: inline)] {
             for (id, index) in kept {
                 let stored = try #require(try await reader.batch(id))
                 #expect(stored.itemCount == index)

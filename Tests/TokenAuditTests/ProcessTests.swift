@@ -182,7 +182,8 @@ import Testing
     /// Issue 5: a sender pushes spans over OTLP/gRPC; downstream is down for
     /// part of the run; the daemon is SIGKILLed and
     /// restarted mid-run; afterwards downstream has every span (duplicates
-    /// allowed and counted, none missing).
+    /// allowed and counted, none missing), from small requests (bodies
+    /// stored as blobs) and large ones (bodies stored as files) alike.
     @Test func nothingAcceptedIsLostWhenTheDaemonIsKilledAndTheBackendIsDown() async throws {
         let sink = RecordingSink()
         sink.script(Array(repeating: RecordingSink.Reply(status: .serviceUnavailable), count: 40))
@@ -207,8 +208,10 @@ import Testing
         var sent = Set<[UInt8]>()
         func post(_ count: Int, to daemon: DaemonProcess) async throws {
             let port = try #require(try await daemon.waitForLog(#"address=127\.0\.0\.1:(\d+) receiver=otlp security=[^\[]*\[TokenAudit\] OTLP/gRPC"#), "\(daemon.log)")
-            for _ in 0..<count {
-                let body = random.traces(maxSpans: 4).encode()
+            for index in 0..<count {
+                // One request in ten is over the queue's inline limit, so its body is a file in both queues.
+                var body = random.traces(maxSpans: 4).encode()
+                while index % 10 == 0, body.count <= DurableStore.defaultInlineLimit { body = random.traces(maxSpans: 60).encode() }
                 var ids: [[UInt8]] = []
                 body.withUnsafeBytes { raw in ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in ids.append(span.spanID.array) } }
                 // Over OTLP/gRPC, retrying until accepted, as OTLP senders do.

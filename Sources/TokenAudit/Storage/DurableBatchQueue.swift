@@ -179,6 +179,9 @@ final class DurableBatchQueue: BatchBuffer {
                 do {
                     if let batch = try await store.batch(id) { return QueuedBatch(batch: batch, ticket: id) }
                     continue  // the row is gone (nothing removes unread rows; never hand out nothing)
+                } catch let missing as DurableStore.MissingBody {
+                    logger.error("a stored batch was lost on disk and is dropped", metadata: ["error": "\(missing)"])
+                    forget(id, bytes: missing.bytes)
                 } catch {
                     // Put back in front, so the batch is tried again in its turn.
                     state.withLock { $0.unread.prepend(id) }
@@ -211,12 +214,17 @@ final class DurableBatchQueue: BatchBuffer {
             logger.error("could not remove delivered batches; they may be delivered again after a restart",
                          metadata: ["error": "\(error)", "batches": "\(done.count)"])
         }
+        for one in done {
+            if let ticket = one.ticket { forget(ticket, bytes: one.batch.request.readableBytes) }
+        }
+    }
+
+    /// Gives back the room of batch `id`, no longer stored, and wakes producers waiting for room.
+    private func forget(_ id: Int64, bytes size: Int) {
         let producers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            for one in done {
-                if let ticket = one.ticket { s.acceptedAt[ticket] = nil }
-                s.count -= 1
-                s.bytes -= one.batch.request.readableBytes
-            }
+            s.acceptedAt[id] = nil
+            s.count -= 1
+            s.bytes -= size
             defer { s.producers.removeAll() }
             return s.producers
         }
