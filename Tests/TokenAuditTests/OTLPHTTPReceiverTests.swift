@@ -173,4 +173,54 @@ import Testing
         }
         try await sink.stop()
     }
+
+    /// Under overload a refusal costs no decoding: while the pipeline is
+    /// full, a plain protobuf request is refused before it is validated (a
+    /// broken one gets 503 then, 400 once there is room), its spans are
+    /// counted as refused all the same, and a request without spans is
+    /// still answered 200.
+    @Test func aFullPipelineRefusesBeforeDecodingAndCountsWhatItRefused() async throws {
+        PrometheusMetrics.bootstrap()
+        let sink = RecordingSink()
+        sink.hold()
+        // A pipeline of its own: the refused-items counter is per process.
+        let pipeline = "traces/early-\(UUID().uuidString.prefix(8).lowercased())"
+        let yaml = TestDaemon.yaml(
+            exporters: "  otlp_http: { endpoint: \(await sink.baseURL), compression: none, sending_queue: { queue_size: 1 } }",
+            exporterIDs: ["otlp_http"], queue: ", queue: { max_requests: 1 }")
+            .replacingOccurrences(of: "    traces: {", with: "    \(pipeline): {")
+        let capture = try traces()
+        let spans = capture.protobuf.withUnsafeBytes { ExportTraceRequestView(bytes: $0).spanCount }
+        // The first span name's first byte made invalid UTF-8: the structure (and the span count) intact.
+        var broken = capture.protobuf
+        let name = try #require(broken.withUnsafeBytes { raw in
+            var first: Int?
+            ExportTraceRequestView(bytes: raw).forEachSpan { _, _, span in if first == nil, !span.name.range.isEmpty { first = span.name.range.lowerBound } }
+            return first
+        })
+        broken[name] = 0xFF
+        func refusedItems() -> Double {
+            let exposition = String(decoding: PrometheusMetrics.render(), as: UTF8.self)
+            return VerdictBookkeepingTests.value("tokenaudit_receiver_refused_items_total", ["pipeline": pipeline], in: exposition) ?? 0
+        }
+        try await withDaemon(yaml) { d in
+            let url = await d.url("/v1/traces")
+            var full = false
+            for _ in 0..<8 where !full { full = try await OTLPClient.post(url, body: capture.protobuf).status == 503 }
+            #expect(full, "never refused")
+            let before = refusedItems()
+            #expect(try await OTLPClient.post(url, body: broken).status == 503, "refused before it was validated")
+            #expect(refusedItems() == before + Double(spans), "its spans counted as refused")
+            #expect(try await OTLPClient.post(url, body: []).status == 200, "nothing to refuse")
+
+            sink.release()
+            var status = 503
+            for _ in 0..<500 where status == 503 {
+                status = try await OTLPClient.post(url, body: broken).status
+                if status == 503 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(status == 400, "once there is room the same bytes are decoded, and refused as malformed")
+        }
+        try await sink.stop()
+    }
 }

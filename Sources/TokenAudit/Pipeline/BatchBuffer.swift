@@ -16,6 +16,10 @@ struct QueuedBatch: Sendable {
 /// are refused but everything queued is still handed out.
 protocol BatchBuffer: Sendable {
     func offer(_ batch: TelemetryBatch) async -> BatchQueue.OfferResult
+    /// `.full` or `.closed` when an `offer` of any batch of at least `size`
+    /// bytes would be refused now; nil when it might be taken. Lets a
+    /// receiver refuse before it spends time decoding the request.
+    func certainRefusal(ofAtLeast size: Int) -> BatchQueue.OfferResult?
     /// Enqueues `batches` in order, waiting while the buffer is full (one
     /// commit when durable). Returns false when the buffer was finished
     /// (then none, or for a memory buffer only the first few, were taken).

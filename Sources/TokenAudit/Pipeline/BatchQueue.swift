@@ -56,6 +56,14 @@ final class BatchQueue: Sendable {
         return result
     }
 
+    func certainRefusal(ofAtLeast size: Int) -> OfferResult? {
+        state.withLock { s in
+            if s.finished { return .closed }
+            let fits = s.consumer != nil || s.items.isEmpty || (s.items.count < maxCount && s.bytes + size <= maxBytes)
+            return fits ? nil : .full
+        }
+    }
+
     /// Returns once a batch of `size` bytes might fit, or the queue finished
     /// (`push` then offers again).
     func waitForRoom(bytes size: Int) async {

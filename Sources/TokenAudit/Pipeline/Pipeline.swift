@@ -96,6 +96,25 @@ public final class Pipeline: Service {
         }
     }
 
+    /// What `accept` would answer any request of at least `bytes` bytes,
+    /// when that is already certain: a guard refuses, the queue is full or
+    /// closed. Nil: the request may be taken, so decode it and `accept`.
+    /// Under overload this lets a refusal cost no decoding; the receiver
+    /// then reports the refused items with `countRefused`.
+    public func certainRefusal(ofAtLeast bytes: Int) -> Admission? {
+        if let reason = admissionGuards.lazy.compactMap(\.refusal).first { return .refused(reason) }
+        switch queue.certainRefusal(ofAtLeast: bytes) {
+        case .closed?: return .closed
+        case .full?: return .full
+        case .accepted?, nil: return nil
+        }
+    }
+
+    /// Counts `items` refused without `accept` (`certainRefusal`).
+    public func countRefused(_ items: Int) {
+        refusedCounter.increment(by: items)
+    }
+
     /// Takes `batch`, waiting for room (offline replay). False once closed.
     public func submit(_ batch: TelemetryBatch) async -> Bool {
         let accepted = await queue.push(batch)

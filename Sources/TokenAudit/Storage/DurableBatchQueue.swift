@@ -77,6 +77,13 @@ final class DurableBatchQueue: BatchBuffer {
         return await store([batch]) ? .accepted : .full
     }
 
+    func certainRefusal(ofAtLeast size: Int) -> BatchQueue.OfferResult? {
+        state.withLock { s in
+            if s.finished { return .closed }
+            return wouldOverflow(s, count: 1, bytes: size) ? .full : nil
+        }
+    }
+
     /// Waits for room for all of `batches`, then stores them in one commit,
     /// suspending (not blocking a thread of the cooperative pool) while the
     /// connection is busy.

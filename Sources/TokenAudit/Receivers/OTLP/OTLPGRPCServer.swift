@@ -56,6 +56,7 @@ struct OTLPGRPCServer: Service {
                 for try await message in request.messages { body = message }
                 do throws(OTLPRefusal) {
                     guard body.readableBytes <= maxSize else { throw .tooLarge(limit: maxSize, decompressed: true) }
+                    try PipelineAdmission.refuseEarly(body, signal: signal, to: pipelines, retryAfter: config.retryAfter)
                     var batch = try OTLPRequestDecoder(maxBodySize: maxSize)
                         .decode(body, signal: signal, mediaType: .protobuf, contentEncoding: nil)
                     if let tenant { batch = TenantStamp.apply(tenant, to: batch) }

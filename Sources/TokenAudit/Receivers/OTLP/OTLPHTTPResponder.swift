@@ -64,6 +64,9 @@ struct OTLPHTTPResponder: HTTPResponder {
         }
 
         do {
+            if mediaType == .protobuf, OTLPRequestDecoder.isIdentity(request.headers[.contentEncoding]) {
+                try PipelineAdmission.refuseEarly(body, signal: signal, to: pipelines, retryAfter: config.retryAfter)
+            }
             var batch = try OTLPRequestDecoder(maxBodySize: config.maxRequestBodySize)
                 .decode(body, signal: signal, mediaType: mediaType, contentEncoding: request.headers[.contentEncoding])
             if let tenant { batch = TenantStamp.apply(tenant, to: batch) }

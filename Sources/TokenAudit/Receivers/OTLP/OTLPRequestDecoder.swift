@@ -11,7 +11,7 @@ struct OTLPRequestDecoder: Sendable {
         _ body: ByteBuffer, signal: Signal, mediaType: OTLPMediaType, contentEncoding: String?
     ) throws(OTLPRefusal) -> TelemetryBatch {
         var body = body
-        switch contentEncoding?.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch Self.normalized(contentEncoding) {
         case nil, "", "identity":
             break
         case "gzip", "x-gzip":
@@ -45,6 +45,18 @@ struct OTLPRequestDecoder: Sendable {
 
         let count = protobuf.withUnsafeReadableBytes { signal.itemCount(in: $0) }
         return TelemetryBatch(signal: signal, request: protobuf, itemCount: count)
+    }
+
+    /// True when `contentEncoding` leaves the body as sent.
+    static func isIdentity(_ contentEncoding: String?) -> Bool {
+        switch normalized(contentEncoding) {
+        case nil, "", "identity": true
+        default: false
+        }
+    }
+
+    private static func normalized(_ contentEncoding: String?) -> String? {
+        contentEncoding?.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     private func gunzip(_ body: ByteBuffer) throws(OTLPRefusal) -> ByteBuffer {
