@@ -78,6 +78,19 @@ import Testing
         #expect(try await store.batch(next)?.request == batch(700).request)
     }
 
+    /// With every body a file, the log still takes the rows' pages on every
+    /// commit: those are counted, so checkpoints keep coming (uncounted, the
+    /// log grew to its 256 MiB bound and one commit then checkpointed all of it).
+    @Test func rowsAloneStillBringCheckpoints() async throws {
+        let store = try DurableStore(path: "\(TestFiles.temporaryDirectory())/queue.sqlite", durability: .normal, inlineLimit: 100)
+        // 100 rows stored and deleted: 500 page writes, 8 MiB of log at 16 KiB pages.
+        for _ in 0..<100 {
+            let id = try await store.append(batch(200), to: "pipeline/traces")
+            try await store.remove(id)
+        }
+        #expect(try await eventually { store.checkpointer.completedCheckpoints >= 1 }, "a checkpoint ran")
+    }
+
     /// A body file rewritten under the same id holds the new body only.
     @Test func aFileWrittenAgainHoldsOnlyTheNewBody() throws {
         let files = try BodyFiles(folder: TestFiles.temporaryDirectory() + "/bodies")

@@ -25,6 +25,14 @@ public final class DurableStore: Sendable {
     let path: String
     private let database: DatabaseQueue
     let checkpointer: WALCheckpointer
+    /// The file's page size: what a commit writes to the log per page it changes.
+    private let filePageSize: Int
+    /// Pages a commit changes per row, at most in practice: the table's
+    /// leaf, the index's leaf, and for an insert the AUTOINCREMENT counter.
+    /// The log holds these even when every body is a file; counted, they
+    /// keep the checkpoints coming (uncounted, the log grew to the 256 MiB
+    /// bound and one commit in a few thousand stalled ~200 ms checkpointing it).
+    static let pagesPerInsert = 3, pagesPerDelete = 2
     let bodyFiles: BodyFiles
     private let durability: Durability
     /// Bodies larger than this are files, not blobs. SQLite's own
@@ -91,6 +99,7 @@ public final class DurableStore: Sendable {
         }
         try migrator.migrate(database)
         checkpointer = try WALCheckpointer(path: path)
+        filePageSize = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? Self.pageSize
         bodyFiles = try BodyFiles(folder: Self.bodyFolder(for: path))
         let named = try database.read { db in
             try Set(Int64.fetchAll(db, sql: "SELECT id FROM batch WHERE file_bytes IS NOT NULL"))
@@ -138,7 +147,8 @@ public final class DurableStore: Sendable {
             for (id, record) in zip(ids, committed) { record(id) }
             return ids
         }
-        checkpointer.noteWritten(bytes: batches.reduce(0) { $0 + ($1.request.readableBytes <= limit ? $1.request.readableBytes : 0) })
+        let blobBytes = batches.reduce(0) { $0 + ($1.request.readableBytes <= limit ? $1.request.readableBytes : 0) }
+        checkpointer.noteWritten(bytes: blobBytes + batches.count * Self.pagesPerInsert * filePageSize)
         return ids
     }
 
@@ -171,6 +181,7 @@ public final class DurableStore: Sendable {
             // After the commit: a crash in between leaves files that the next start sweeps.
             for id in filed { files.remove(id) }
         }
+        checkpointer.noteWritten(bytes: ids.count * Self.pagesPerDelete * filePageSize)
     }
 
     /// The batch stored under `id`, nil when it is gone; `MissingBody` when
