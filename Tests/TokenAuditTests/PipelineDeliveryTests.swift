@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import NIOCore
 import Synchronization
@@ -6,7 +7,9 @@ import Testing
 
 /// Without a hold, a pipeline processes one request while it delivers the
 /// one before, hands requests waiting together to its exporters as one
-/// group, and still hands them on in arrival order, each with its own bytes.
+/// group, and still hands them on in arrival order, each with its own bytes;
+/// a hold of no time prepares requests ahead; a longer hold groups what it
+/// releases together.
 @Suite struct PipelineDeliveryTests {
     /// Opens once; `wait` returns true when opened, false when `timeout`
     /// passed first (the bound only keeps a broken pipeline from hanging).
@@ -109,5 +112,87 @@ import Testing
         #expect(delivered.allSatisfy { $0.1 == [UInt8($0.0)] }, "each request keeps its own bytes (grouped, never merged)")
         #expect(groups.contains { $0.count > 1 }, "requests waiting together went out as one group: \(groups.map { $0.map(\.0) })")
         #expect(processor.started.withLock { $0 } == Array(1...7), "processed in arrival order")
+    }
+
+    /// A holding processor that holds for no time (`decision_wait: 0s`).
+    /// Records what the pipeline calls in which order; the first request's
+    /// `prepare` waits (bounded) for the second's to start.
+    final class ZeroWaitProcessor: HoldingProcessor {
+        let id = ComponentID("zero-wait")
+        let hold: Duration
+        let calls = Mutex<[String]>([])
+        let secondPrepared = DispatchSemaphore(value: 0)
+        let overlapped = Mutex<Bool?>(nil)
+
+        init(hold: Duration = .zero) { self.hold = hold }
+
+        func holdDuration(for signal: Signal) -> Duration? { hold }
+        var holdLimitBytes: Int { 1 << 20 }
+
+        func process(_ batch: TelemetryBatch) async -> TelemetryBatch { prepare(batch).hold().release() }
+
+        func prepare(_ batch: TelemetryBatch) -> PreparedBatch {
+            let n = batch.itemCount
+            calls.withLock { $0.append("prepare \(n)") }
+            if n == 2 { secondPrepared.signal() }
+            if n == 1, hold == .zero {
+                let started = secondPrepared.wait(timeout: .now() + 30) == .success
+                overlapped.withLock { $0 = started }
+            }
+            return PreparedBatch { [self] in
+                calls.withLock { $0.append("hold \(n)") }
+                return DeferredBatch(bytes: batch.request.readableBytes) { [self] in
+                    calls.withLock { $0.append("release \(n)") }
+                    return batch
+                }
+            }
+        }
+    }
+
+    /// With a hold of no time, extraction (`prepare`) runs for several
+    /// requests at once, while each request is held and released before
+    /// the next one is held: judged before the next is seen, as one at a
+    /// time, so verdicts do not depend on timing.
+    @Test func aZeroHoldPreparesAheadAndJudgesInArrivalOrder() async throws {
+        let processor = ZeroWaitProcessor(hold: .zero)
+        let exporter = GatedExporter(gate: Gate())
+        let pipeline = Pipeline(id: ComponentID("traces"), signal: .traces, processors: [processor], exporters: [exporter],
+                                preparers: 2, logger: Logger(label: "test"))
+        exporter.gate.open()
+        for position in 1...6 {
+            #expect(await pipeline.accept(TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: [UInt8(position)]), itemCount: position))
+                    == .accepted)
+        }
+        pipeline.queue.finish()
+        try await pipeline.run()
+        #expect(processor.overlapped.withLock { $0 } == true, "the second request was prepared while the first was")
+        let calls = processor.calls.withLock { $0 }
+        let judged = calls.filter { !$0.hasPrefix("prepare") }
+        #expect(judged == (1...6).flatMap { ["hold \($0)", "release \($0)"] }, "held and released in arrival order, in pairs")
+        for n in 1...6 {
+            #expect(try #require(calls.firstIndex(of: "prepare \(n)")) < #require(calls.firstIndex(of: "hold \(n)")))
+        }
+        #expect(exporter.groups.withLock { $0 }.flatMap { $0 }.map(\.0) == Array(1...6), "delivered in arrival order")
+    }
+
+    /// Requests a hold releases together (here all at once, at shutdown,
+    /// before a 10-minute hold ends) are released in arrival order and
+    /// delivered as one group, as without a hold.
+    @Test func whatAHoldReleasesTogetherIsDeliveredAsOneGroup() async throws {
+        let processor = ZeroWaitProcessor(hold: .seconds(600))
+        let exporter = GatedExporter(gate: Gate())
+        exporter.gate.open()
+        let pipeline = Pipeline(id: ComponentID("traces"), signal: .traces, processors: [processor], exporters: [exporter],
+                                logger: Logger(label: "test"))
+        for position in 1...5 {
+            #expect(await pipeline.accept(TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: [UInt8(position)]), itemCount: position))
+                    == .accepted)
+        }
+        pipeline.queue.finish()
+        try await pipeline.run()
+        let groups = exporter.groups.withLock { $0 }.map { $0.map(\.0) }
+        #expect(groups.flatMap { $0 } == Array(1...5), "delivered in arrival order, each once")
+        #expect(groups.contains { $0.count > 1 }, "released together, delivered together: \(groups)")
+        #expect(processor.calls.withLock { $0 }.filter { $0.hasPrefix("release") } == (1...5).map { "release \($0)" })
     }
 }

@@ -93,6 +93,26 @@ final class DelayLine<Element: Sendable>: Sendable {
         }
     }
 
+    /// The head if it may leave now (its time has come, the line is over
+    /// its limit, or finished) and `accept`s it; nil otherwise, without
+    /// waiting. After `next`, it takes what came due together.
+    func nextIfDue(where accept: (Element) -> Bool) -> Element? {
+        let now = ContinuousClock.now
+        let (element, producer) = state.withLock { s -> (Element?, CheckedContinuation<Void, Never>?) in
+            guard let head = s.entries.first, accept(head.element) else { return (nil, nil) }
+            let early = s.bytes > limitBytes
+            guard s.finished || early || head.deadline <= now else { return (nil, nil) }
+            s.entries.removeFirst()
+            s.bytes -= head.bytes
+            if early, !s.finished { s.earlyReleases += 1 }
+            guard s.bytes <= limitBytes else { return (head.element, nil) }
+            defer { s.producer = nil }
+            return (head.element, s.producer)
+        }
+        producer?.resume()
+        return element
+    }
+
     /// No more appends; everything held is handed out at once.
     func finish() {
         let producer = state.withLock { s -> CheckedContinuation<Void, Never>? in

@@ -7,7 +7,8 @@
 /// then calls `release` and passes the result on. Shutdown releases
 /// everything held at once.
 protocol HoldingProcessor: TelemetryProcessor {
-    /// How long requests of `signal` are held; nil or zero: not held.
+    /// How long requests of `signal` are held; nil: not held, zero: judged as
+    /// they come (the pipeline still prepares several at once).
     func holdDuration(for signal: Signal) -> Duration?
     /// Bytes of held requests past which the oldest are released early.
     var holdLimitBytes: Int { get }

@@ -124,10 +124,10 @@ public final class Pipeline: Service {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            if let hold = holdPoint() {
-                await runHolding(hold)
-            } else {
-                await runInOrder()
+            switch holdPoint() {
+            case let hold? where hold.wait > .zero: await runHolding(hold)
+            case let hold?: await runInOrder(preparing: (hold.index, hold.processor))
+            case nil: await runInOrder(preparing: nil)
             }
             logger.debug("pipeline drained")
         } onGracefulShutdown: {
@@ -145,7 +145,13 @@ public final class Pipeline: Service {
     /// and completed as a group (up to `groupBytes`), so a durable queue
     /// commits once for the group instead of once per request. Requests keep
     /// their bytes: a group is several requests, never a merged one.
-    private func runInOrder() async {
+    ///
+    /// `preparing`: a holding processor that holds for no time. Its
+    /// `prepare` (extraction) then runs for up to `preparers` requests at
+    /// once, ahead of the one being processed; `hold` and `release` follow
+    /// each other in arrival order, so every request is judged before the
+    /// next one is seen, exactly as its `process` would do it.
+    private func runInOrder(preparing holder: (index: Int, processor: any HoldingProcessor)?) async {
         let processed = ReorderBuffer<(QueuedBatch, TelemetryBatch)>(limit: Self.deliveryDepth)
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -159,11 +165,31 @@ public final class Pipeline: Service {
                     await self.deliver(waiting.map(\.1), completing: waiting.map(\.0))
                 }
             }
-            while let queued = await queue.next() {
-                let sequence = await processed.reserve()
-                processed.put((queued, await process(queued.batch, through: processors[...])), at: sequence)
+            guard let holder else {
+                while let queued = await queue.next() {
+                    let sequence = await processed.reserve()
+                    processed.put((queued, await process(queued.batch, through: processors[...])), at: sequence)
+                }
+                processed.finish()
+                return
             }
-            processed.finish()
+            let prepared = ReorderBuffer<(QueuedBatch, PreparedBatch)>(limit: preparers)
+            group.addTask {
+                while let (queued, ready) = await prepared.next() {
+                    let sequence = await processed.reserve()
+                    let judged = ready.hold().release()
+                    processed.put((queued, await self.process(judged, through: self.processors[(holder.index + 1)...])), at: sequence)
+                }
+                processed.finish()
+            }
+            while let queued = await queue.next() {
+                let sequence = await prepared.reserve()
+                group.addTask {
+                    let batch = await self.process(queued.batch, through: self.processors[..<holder.index])
+                    prepared.put((queued, holder.processor.prepare(batch)), at: sequence)
+                }
+            }
+            prepared.finish()
         }
     }
 
@@ -176,7 +202,7 @@ public final class Pipeline: Service {
     /// The first processor that holds this pipeline's requests, and for how long.
     private func holdPoint() -> (index: Int, processor: any HoldingProcessor, wait: Duration)? {
         for (index, processor) in processors.enumerated() {
-            if let holder = processor as? any HoldingProcessor, let wait = holder.holdDuration(for: signal), wait > .zero {
+            if let holder = processor as? any HoldingProcessor, let wait = holder.holdDuration(for: signal) {
                 return (index, holder, wait)
             }
         }
@@ -196,9 +222,21 @@ public final class Pipeline: Service {
         let prepared = ReorderBuffer<(QueuedBatch, PreparedBatch)>(limit: preparers)
         await withDiscardingTaskGroup { group in
             group.addTask {
-                while let parked = await line.next() {
-                    let released = parked.deferred.release()
-                    await self.deliver([await self.process(released, through: self.processors[(hold.index + 1)...])], completing: [parked.queued])
+                // What comes due together is released in order and delivered
+                // as one group, as `runInOrder` does (one commit per group).
+                while let first = await line.next() {
+                    var parked = [first]
+                    var bytes = first.deferred.bytes
+                    while let next = line.nextIfDue(where: { bytes + $0.deferred.bytes <= Self.groupBytes }) {
+                        parked.append(next)
+                        bytes += next.deferred.bytes
+                    }
+                    var processed: [TelemetryBatch] = []
+                    processed.reserveCapacity(parked.count)
+                    for one in parked {
+                        processed.append(await self.process(one.deferred.release(), through: self.processors[(hold.index + 1)...]))
+                    }
+                    await self.deliver(processed, completing: parked.map(\.queued))
                 }
             }
             group.addTask {

@@ -36,4 +36,30 @@ import Testing
         #expect(await first == 7)
         #expect(await line.next() == nil)
     }
+
+    /// `nextIfDue` never waits: it takes the head only when `next` would
+    /// hand it out at once (due, over the limit, or finished) and it is accepted.
+    @Test func nextIfDueTakesOnlyWhatMayLeaveNow() async {
+        let line = DelayLine<Int>(limitBytes: 100)
+        let past = ContinuousClock.now - .seconds(1)
+        let far = ContinuousClock.now + .seconds(3600)
+        await line.append(1, bytes: 10, deadline: past)
+        await line.append(2, bytes: 10, deadline: past)
+        await line.append(3, bytes: 10, deadline: far)
+        #expect(line.nextIfDue(where: { $0 != 1 }) == nil, "not accepted")
+        #expect(line.nextIfDue(where: { _ in true }) == 1)
+        #expect(line.nextIfDue(where: { _ in true }) == 2)
+        #expect(line.nextIfDue(where: { _ in true }) == nil, "not due yet")
+        #expect(line.count == 1 && line.bytes == 10)
+        // Over the limit, the oldest may leave early, and the producer it held goes on.
+        async let appended: Void = line.append(4, bytes: 95, deadline: far)
+        while line.count < 2 { await Task.yield() }
+        #expect(line.nextIfDue(where: { _ in true }) == 3)
+        await appended
+        #expect(line.earlyReleases == 1)
+        #expect(line.nextIfDue(where: { _ in true }) == nil, "within the limit again, and not due")
+        line.finish()
+        #expect(line.nextIfDue(where: { _ in true }) == 4, "finished: everything may leave")
+        #expect(line.count == 0)
+    }
 }
