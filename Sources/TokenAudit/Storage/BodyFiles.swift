@@ -64,6 +64,8 @@ struct BodyFiles: Sendable {
                     if errno == EINTR { continue }
                     throw Failure(operation: "write", path: path, code: errno)
                 }
+                // No progress and no error: stop rather than spin.
+                guard written > 0 else { throw Failure(operation: "write", path: path, code: EIO, reason: "the write made no progress") }
                 offset += written
             }
         }

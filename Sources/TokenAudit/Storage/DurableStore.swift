@@ -27,11 +27,12 @@ public final class DurableStore: Sendable {
     let checkpointer: WALCheckpointer
     /// The file's page size: what a commit writes to the log per page it changes.
     private let filePageSize: Int
-    /// Pages a commit changes per row, at most in practice: the table's
-    /// leaf, the index's leaf, and for an insert the AUTOINCREMENT counter.
-    /// The log holds these even when every body is a file; counted, they
-    /// keep the checkpoints coming (uncounted, the log grew to the 256 MiB
-    /// bound and one commit in a few thousand stalled ~200 ms checkpointing it).
+    /// Pages a commit writes to the log per row, as counted for checkpoints:
+    /// the table's leaf, the index's leaf, and for an insert the
+    /// AUTOINCREMENT counter (interior pages change rarely). The log takes
+    /// these even when every body is a file; counted, they keep the
+    /// checkpoints coming (uncounted, the log grew to the 256 MiB bound and
+    /// one commit in a few thousand stalled ~200 ms checkpointing it).
     static let pagesPerInsert = 3, pagesPerDelete = 2
     let bodyFiles: BodyFiles
     private let durability: Durability
@@ -43,11 +44,12 @@ public final class DurableStore: Sendable {
     let inlineLimit: Int
     /// Default `inlineLimit`: 64 KiB.
     static let defaultInlineLimit = 64 << 10
-    /// Page size of a new queue file. Bodies are 0.1-4 MiB blobs stored in
+    /// Page size of a new queue file, chosen when every body was a blob in
     /// overflow pages, each written to the log as its own frame: 16 KiB
-    /// pages write a 560 KB request in 34 frames instead of 137 (64 KiB
-    /// pages wrote 9, but doubled p99). Files created with another size
-    /// keep it; SQLite ignores the pragma then.
+    /// pages wrote a 560 KB request in 34 frames instead of 137 (64 KiB
+    /// pages wrote 9, but doubled p99). Blobs are now at most `inlineLimit`
+    /// (four such pages). Files created with another size keep it; SQLite
+    /// ignores the pragma then.
     static let pageSize = 16_384
     /// Log size after which a commit checkpoints by itself: 256 MiB.
     static let fallbackCheckpointBytes = 256 << 20

@@ -27,6 +27,7 @@ enum PipelineAdmission {
         }
     }
 
+    /// The answer to a refusal (callers never pass `.accepted`; it reads as full).
     private static func refusal(_ admission: Pipeline.Admission, by pipeline: Pipeline, retryAfter: Duration) -> OTLPRefusal {
         switch admission {
         case .accepted, .full: .unavailable("pipeline \(pipeline.id) is full; retry later", retryAfter: retryAfter)
