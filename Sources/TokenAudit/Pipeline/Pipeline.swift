@@ -156,12 +156,7 @@ public final class Pipeline: Service {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 while let first = await processed.next() {
-                    var waiting = [first]
-                    var bytes = first.1.request.readableBytes
-                    while let next = processed.nextIfReady(where: { bytes + $0.1.request.readableBytes <= Self.groupBytes }) {
-                        waiting.append(next)
-                        bytes += next.1.request.readableBytes
-                    }
+                    let waiting = Self.group(first, bytes: { $0.1.request.readableBytes }, then: processed.nextIfReady(where:))
                     await self.deliver(waiting.map(\.1), completing: waiting.map(\.0))
                 }
             }
@@ -191,6 +186,20 @@ public final class Pipeline: Service {
             }
             prepared.finish()
         }
+    }
+
+    /// `first` and what `next` hands out after it without waiting, while
+    /// the group stays within `groupBytes`: requests delivered together.
+    private static func group<Element>(
+        _ first: Element, bytes: @escaping (Element) -> Int, then next: ((Element) -> Bool) -> Element?
+    ) -> [Element] {
+        var group = [first]
+        var total = bytes(first)
+        while let more = next({ total + bytes($0) <= groupBytes }) {
+            group.append(more)
+            total += bytes(more)
+        }
+        return group
     }
 
     /// Processed requests waiting for delivery, at most (`runInOrder`).
@@ -225,12 +234,7 @@ public final class Pipeline: Service {
                 // What comes due together is released in order and delivered
                 // as one group, as `runInOrder` does (one commit per group).
                 while let first = await line.next() {
-                    var parked = [first]
-                    var bytes = first.deferred.bytes
-                    while let next = line.nextIfDue(where: { bytes + $0.deferred.bytes <= Self.groupBytes }) {
-                        parked.append(next)
-                        bytes += next.deferred.bytes
-                    }
+                    let parked = Self.group(first, bytes: { $0.deferred.bytes }, then: line.nextIfDue(where:))
                     var processed: [TelemetryBatch] = []
                     processed.reserveCapacity(parked.count)
                     for one in parked {
