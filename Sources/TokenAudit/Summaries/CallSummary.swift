@@ -21,6 +21,11 @@ public struct CallSummary: Sendable, Equatable {
 
     public var tokens: Int { inputTokens + outputTokens }
 
+    /// Same (hour, principal, team, model): one usage row of the summaries.
+    func sharesUsageKey(with other: CallSummary) -> Bool {
+        hour == other.hour && principal == other.principal && team == other.team && model == other.model
+    }
+
     init(_ call: borrowing LLMCall, cost: Double?, co2Grams: Double) {
         principal = call.principal.id
         team = call.team ?? ""

@@ -63,6 +63,37 @@ struct SummaryBatch: Sendable {
 
     var isEmpty: Bool { calls == 0 }
 
+    /// Folds a request's judged calls in, as `add(_:_:)` on each would:
+    /// consecutive calls of one (hour, principal, team, model), as a
+    /// request's calls mostly are, are summed first and update the usage
+    /// and label rows once per run (each update hashes three strings).
+    mutating func add(_ judged: [JudgedCall]) {
+        judged.withUnsafeBufferPointer { judged in
+            var start = 0
+            while start < judged.count {
+                let first = judged[start].summary
+                var run = Usage()
+                var runLabels = [LabelUsage](repeating: LabelUsage(), count: DetectionLabel.allCases.count)
+                var end = start
+                while end < judged.count, judged[end].summary.sharesUsageKey(with: first) {
+                    let (call, decision) = (judged[end].summary, judged[end].decision)
+                    calls += 1
+                    Self.add(call, verdict: decision.verdict.index, outcome: decision.outcome != nil, to: &run)
+                    for finding in decision.findings {
+                        Self.add(LabelUsage(calls: 1, tokens: call.tokens, cost: call.cost ?? 0), to: &runLabels[finding.label.ordinal])
+                    }
+                    if decision.verdict != .genuine { addFindings(call, decision) }
+                    end += 1
+                }
+                Self.add(run, to: &usage[UsageKey(hour: first.hour, principal: first.principal, team: first.team, model: first.model), default: Usage()])
+                for label in DetectionLabel.allCases where runLabels[label.ordinal].calls > 0 {
+                    mergeLabel(LabelKey(hour: first.hour, principal: first.principal, team: first.team, label: label), runLabels[label.ordinal])
+                }
+                start = end
+            }
+        }
+    }
+
     mutating func add(_ call: CallSummary, _ decision: Decision) {
         calls += 1
         let v = decision.verdict.index
@@ -75,6 +106,10 @@ struct SummaryBatch: Sendable {
             mergeLabel(labelKey, LabelUsage(calls: 1, tokens: call.tokens, cost: call.cost ?? 0))
         }
         guard decision.verdict != .genuine else { return }
+        addFindings(call, decision)
+    }
+
+    private mutating func addFindings(_ call: CallSummary, _ decision: Decision) {
         for finding in decision.findings {
             let key = FindingKey(principal: call.principal, label: finding.label)
             Self.add(call, finding, to: &findings[key, default: FindingUpdate(
@@ -117,7 +152,10 @@ extension SummaryBatch {
 
     mutating func mergeUsage(_ key: UsageKey, _ u: Usage) {
         calls += u.calls
-        var mine = usage[key, default: Usage()]
+        Self.add(u, to: &usage[key, default: Usage()])
+    }
+
+    private static func add(_ u: Usage, to mine: inout Usage) {
         mine.calls += u.calls
         mine.inputTokens += u.inputTokens
         mine.outputTokens += u.outputTokens
@@ -131,7 +169,6 @@ extension SummaryBatch {
             mine.verdictCalls[v] += u.verdictCalls[v]
         }
         mine.outcomes += u.outcomes
-        usage[key] = mine
     }
 
     mutating func mergeLabel(_ key: LabelKey, _ l: LabelUsage) {

@@ -38,15 +38,17 @@ public final class SummaryRecorder: Service, Sendable {
     /// and into the Prometheus series one run of equal labels at a time
     /// (neighbouring calls usually share team, model and verdict).
     func record(_ judged: [JudgedCall]) {
-        pending.withLock { batch in
-            for call in judged { batch.add(call.summary, call.decision) }
-        }
+        pending.withLock { batch in batch.add(judged) }
         var runs: [UsageSeries.Run] = []
-        for call in judged {
-            let key = UsageSeries.Key(team: call.summary.team, model: call.summary.model, verdict: call.decision.verdict,
-                                      principal: principalLabels ? call.summary.principal : nil)
-            if runs.last?.key != key { runs.append(UsageSeries.Run(key: key)) }
-            runs[runs.count - 1].add(call.summary)
+        // Through the buffer: a `for call in judged` copies every call (a retain per string).
+        judged.withUnsafeBufferPointer { judged in
+            for call in judged.indices {
+                let (summary, verdict) = (judged[call].summary, judged[call].decision.verdict)
+                let key = UsageSeries.Key(team: summary.team, model: summary.model, verdict: verdict,
+                                          principal: principalLabels ? summary.principal : nil)
+                if runs.last?.key != key { runs.append(UsageSeries.Run(key: key)) }
+                runs[runs.count - 1].add(summary)
+            }
         }
         usageSeries.withLock { series in
             for run in runs { series[run.key, default: UsageSeries(run.key)].add(run) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TestSupport
 import Testing
 @testable import TokenAudit
 
@@ -73,6 +74,45 @@ import Testing
         #expect(abs(both.costUSD - cost) < 1e-9 * cost)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: storage + "/summaries")) ?? []
         #expect(files.contains { $0.hasPrefix("summary-") && $0.hasSuffix(".md") }, "written at shutdown: \(files)")
+    }
+
+    /// A request's calls folded at once (each run of one usage row summed
+    /// before it updates the row) land exactly where folding them one by
+    /// one puts them: usage, labels and findings alike.
+    @Test func aRequestFoldedAtOnceEqualsItsCallsFoldedOneByOne() {
+        var rng = SeededRandom(seed: 11)
+        let labels = DetectionLabel.allCases
+        for _ in 0..<300 {
+            var judged: [JudgedCall] = []
+            for _ in 0..<Int.random(in: 1...40, using: &rng) {
+                var f = CallFactory(principal: ["ana", "bo"].randomElement(using: &rng) ?? "ana")
+                f.team = ["core", "ml"].randomElement(using: &rng)
+                var call = f.call(at: Double(Int.random(in: 0...1, using: &rng) * 3600), trace: [UInt8](repeating: UInt8.random(in: 0...3, using: &rng), count: 16))
+                call.requestModel = ["gpt-4o", "claude"].randomElement(using: &rng)
+                // Costs in quarters: sums are exact in any order, so equality is exact.
+                let cost = Bool.random(using: &rng) ? nil : Double(Int.random(in: 0...8, using: &rng)) / 4
+                let findings = labels.filter { _ in Int.random(in: 0..<4, using: &rng) == 0 }
+                    .map { Finding($0, strength: 0.8, reason: "\($0.rawValue) \(Int.random(in: 0...2, using: &rng))") }
+                let verdict = [Verdict.genuine, .suspect, .performative].randomElement(using: &rng) ?? .genuine
+                judged.append(JudgedCall(summary: CallSummary(call, cost: cost, co2Grams: 0.5),
+                                         decision: Decision(verdict: verdict, score: 0.5, findings: findings,
+                                                            outcome: Bool.random(using: &rng) ? "commit" : nil)))
+            }
+            var oneByOne = SummaryBatch()
+            for call in judged { oneByOne.add(call.summary, call.decision) }
+            var atOnce = SummaryBatch()
+            atOnce.add(judged)
+            #expect(atOnce.calls == oneByOne.calls)
+            #expect(atOnce.usage == oneByOne.usage)
+            #expect(atOnce.labels == oneByOne.labels)
+            #expect(Set(atOnce.findings.keys) == Set(oneByOne.findings.keys))
+            for (key, mine) in atOnce.findings {
+                let theirs = oneByOne.findings[key]
+                #expect(mine.calls == theirs?.calls && mine.tokens == theirs?.tokens && mine.cost == theirs?.cost)
+                #expect(mine.reason == theirs?.reason && mine.examples == theirs?.examples && mine.team == theirs?.team)
+                #expect(mine.firstHour == theirs?.firstHour && mine.lastHour == theirs?.lastHour)
+            }
+        }
     }
 
     @Test func batchesFoldVerdictsAndFindings() throws {
