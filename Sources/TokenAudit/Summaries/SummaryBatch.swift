@@ -95,18 +95,7 @@ struct SummaryBatch: Sendable {
     }
 
     mutating func add(_ call: CallSummary, _ decision: Decision) {
-        calls += 1
-        let v = decision.verdict.index
-        let key = UsageKey(hour: call.hour, principal: call.principal, team: call.team, model: call.model)
-        // In place: a copy taken out and put back would copy the per-verdict arrays too.
-        Self.add(call, verdict: v, outcome: decision.outcome != nil, to: &usage[key, default: Usage()])
-
-        for finding in decision.findings {
-            let labelKey = LabelKey(hour: call.hour, principal: call.principal, team: call.team, label: finding.label)
-            mergeLabel(labelKey, LabelUsage(calls: 1, tokens: call.tokens, cost: call.cost ?? 0))
-        }
-        guard decision.verdict != .genuine else { return }
-        addFindings(call, decision)
+        add([JudgedCall(summary: call, decision: decision)])
     }
 
     private mutating func addFindings(_ call: CallSummary, _ decision: Decision) {

@@ -78,7 +78,8 @@ import Testing
 
     /// A request's calls folded at once (each run of one usage row summed
     /// before it updates the row) land exactly where folding them one by
-    /// one puts them: usage, labels and findings alike.
+    /// one puts them, and where a plain per-call tally (written here) puts
+    /// their usage and label rows.
     @Test func aRequestFoldedAtOnceEqualsItsCallsFoldedOneByOne() {
         var rng = SeededRandom(seed: 11)
         let labels = DetectionLabel.allCases
@@ -102,9 +103,34 @@ import Testing
             for call in judged { oneByOne.add(call.summary, call.decision) }
             var atOnce = SummaryBatch()
             atOnce.add(judged)
-            #expect(atOnce.calls == oneByOne.calls)
-            #expect(atOnce.usage == oneByOne.usage)
-            #expect(atOnce.labels == oneByOne.labels)
+            var usage: [SummaryBatch.UsageKey: SummaryBatch.Usage] = [:]
+            var labelRows: [SummaryBatch.LabelKey: SummaryBatch.LabelUsage] = [:]
+            for call in judged {
+                let (c, v) = (call.summary, call.decision.verdict.index)
+                var u = usage[SummaryBatch.UsageKey(hour: c.hour, principal: c.principal, team: c.team, model: c.model)] ?? .init()
+                u.calls += 1
+                u.inputTokens += c.inputTokens
+                u.outputTokens += c.outputTokens
+                u.cost += c.cost ?? 0
+                u.unpricedCalls += c.cost == nil ? 1 : 0
+                u.co2Grams += c.co2Grams
+                u.verdictTokens[v] += c.tokens
+                u.verdictCost[v] += c.cost ?? 0
+                u.verdictCalls[v] += 1
+                u.outcomes += call.decision.outcome == nil ? 0 : 1
+                usage[SummaryBatch.UsageKey(hour: c.hour, principal: c.principal, team: c.team, model: c.model)] = u
+                for finding in call.decision.findings {
+                    let key = SummaryBatch.LabelKey(hour: c.hour, principal: c.principal, team: c.team, label: finding.label)
+                    var l = labelRows[key] ?? .init()
+                    l.calls += 1
+                    l.tokens += c.tokens
+                    l.cost += c.cost ?? 0
+                    labelRows[key] = l
+                }
+            }
+            #expect(atOnce.calls == judged.count && oneByOne.calls == judged.count)
+            #expect(atOnce.usage == usage && oneByOne.usage == usage)
+            #expect(atOnce.labels == labelRows && oneByOne.labels == labelRows)
             #expect(Set(atOnce.findings.keys) == Set(oneByOne.findings.keys))
             for (key, mine) in atOnce.findings {
                 let theirs = oneByOne.findings[key]
