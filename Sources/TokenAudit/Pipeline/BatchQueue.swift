@@ -47,7 +47,7 @@ final class BatchQueue: Sendable {
                 return (.accepted, consumer)
             }
             let size = batch.request.readableBytes
-            guard s.items.isEmpty || (s.items.count < maxCount && s.bytes + size <= maxBytes) else { return (.full, nil) }
+            guard takes(s, size: size) else { return (.full, nil) }
             s.items.append(batch)
             s.bytes += size
             return (.accepted, nil)
@@ -59,8 +59,7 @@ final class BatchQueue: Sendable {
     func certainRefusal(ofAtLeast size: Int) -> OfferResult? {
         state.withLock { s in
             if s.finished { return .closed }
-            let fits = s.consumer != nil || s.items.isEmpty || (s.items.count < maxCount && s.bytes + size <= maxBytes)
-            return fits ? nil : .full
+            return takes(s, size: size) ? nil : .full
         }
     }
 
@@ -70,12 +69,18 @@ final class BatchQueue: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let wait = state.withLock { s -> Bool in
                 // Room may have appeared since `offer` looked.
-                guard !s.finished, !s.items.isEmpty, s.items.count >= maxCount || s.bytes + size > maxBytes else { return false }
+                guard !s.finished, !takes(s, size: size) else { return false }
                 s.producers.append(continuation)
                 return true
             }
             if !wait { continuation.resume() }
         }
+    }
+
+    /// Whether a batch of `size` bytes fits now. An empty queue takes any
+    /// batch (so does one whose consumer waits: it is empty).
+    private func takes(_ s: State, size: Int) -> Bool {
+        s.items.isEmpty || (s.items.count < maxCount && s.bytes + size <= maxBytes)
     }
 
     /// What the consumer does next, decided under the lock.

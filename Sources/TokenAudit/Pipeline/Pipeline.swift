@@ -77,11 +77,9 @@ public final class Pipeline: Service {
     /// With a durable queue it returns once the batch is stored, suspending
     /// meanwhile: a receiver's task never holds a thread while SQLite works.
     public func accept(_ batch: TelemetryBatch) async -> Admission {
-        for guardian in admissionGuards {
-            if let reason = guardian.refusal {
-                refusedCounter.increment(by: batch.itemCount)
-                return .refused(reason)
-            }
+        if let reason = guardRefusal {
+            refusedCounter.increment(by: batch.itemCount)
+            return .refused(reason)
         }
         switch await queue.offer(batch) {
         case .accepted:
@@ -102,13 +100,16 @@ public final class Pipeline: Service {
     /// Under overload this lets a refusal cost no decoding; the receiver
     /// then reports the refused items with `countRefused`.
     public func certainRefusal(ofAtLeast bytes: Int) -> Admission? {
-        if let reason = admissionGuards.lazy.compactMap(\.refusal).first { return .refused(reason) }
+        if let reason = guardRefusal { return .refused(reason) }
         switch queue.certainRefusal(ofAtLeast: bytes) {
         case .closed?: return .closed
         case .full?: return .full
         case .accepted?, nil: return nil
         }
     }
+
+    /// Why a guard (the memory limiter) refuses data now, nil when none does.
+    private var guardRefusal: String? { admissionGuards.lazy.compactMap(\.refusal).first }
 
     /// Counts `items` refused without `accept` (`certainRefusal`).
     public func countRefused(_ items: Int) {
