@@ -26,10 +26,9 @@ final class DelayLine<Element: Sendable>: Sendable {
         var earlyReleases = 0
     }
 
-    private enum Step {
-        case take(Element)
+    private enum Wait {
         case done
-        case wait(until: ContinuousClock.Instant?)
+        case kick(until: ContinuousClock.Instant?)
     }
 
     let limitBytes: Int
@@ -66,30 +65,15 @@ final class DelayLine<Element: Sendable>: Sendable {
     /// The next element whose time has come; nil once finished and empty.
     func next() async -> Element? {
         while true {
-            let now = ContinuousClock.now
-            let step = state.withLock { s -> Step in
-                guard let head = s.entries.first else { return s.finished ? .done : .wait(until: nil) }
-                let early = s.bytes > limitBytes
-                guard s.finished || early || head.deadline <= now else { return .wait(until: head.deadline) }
-                s.entries.removeFirst()
-                s.bytes -= head.bytes
-                if early, !s.finished { s.earlyReleases += 1 }
-                return .take(head.element)
+            if let element = nextIfDue(where: { _ in true }) { return element }
+            // Not due: wait for its deadline, or for a kick (an append, an
+            // early release, `finish`) that came since the look above.
+            let wait = state.withLock { s -> Wait in
+                guard let head = s.entries.first else { return s.finished ? .done : .kick(until: nil) }
+                return .kick(until: head.deadline)
             }
-            switch step {
-            case .take(let element):
-                let producer = state.withLock { s -> CheckedContinuation<Void, Never>? in
-                    guard s.bytes <= limitBytes else { return nil }
-                    defer { s.producer = nil }
-                    return s.producer
-                }
-                producer?.resume()
-                return element
-            case .done:
-                return nil
-            case .wait(let deadline):
-                await waitForKick(until: deadline)
-            }
+            guard case .kick(let deadline) = wait else { return nil }
+            await waitForKick(until: deadline)
         }
     }
 
