@@ -192,13 +192,8 @@ enum InstructionProfile {
         md += "pass (`make profile`). Ratio: **\(document.baseline)**'s instructions per span on the same payload over ours (higher is "
         md += "less work). Counts repeat from run to run where times here do not; they do not see cache misses or waiting, so "
         md += "`make bench` (latest.md) holds the timed results.\n"
-        var payload = ""
-        for row in rows {
-            if row.payload != payload {
-                payload = row.payload
-                md += "\n## \(payload)\n\n| workload | instructions/span | ratio |\n|---|---:|---:|\n"
-            }
-            md += String(format: "| %@ | %.0f | %.2f× |\n", row.workload as NSString, row.instructionsPerSpan, row.ratioToBaseline ?? 0)
+        md += Report.payloadTables(rows, payload: \.payload, header: "| workload | instructions/span | ratio |\n|---|---:|---:|") { row in
+            String(format: "| %@ | %.0f | %.2f× |\n", row.workload as NSString, row.instructionsPerSpan, row.ratioToBaseline ?? 0)
         }
         md += "\n## Hottest functions of the processor runs (own instructions, callees excluded)\n"
         for row in rows where !row.hottest.isEmpty {

@@ -48,6 +48,21 @@ enum Report {
         "# \(title)\n\nCommit `\(commit)`, \(date). Machine: \(machine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")).\n\n"
     }
 
+    /// One Markdown table per payload (rows arrive grouped by payload),
+    /// each under its `## payload` heading and `header`.
+    static func payloadTables<Row>(_ rows: [Row], payload: (Row) -> String, header: String, line: (Row) -> String) -> String {
+        var md = ""
+        var current: String?
+        for row in rows {
+            if payload(row) != current {
+                current = payload(row)
+                md += "\n## \(payload(row))\n\n\(header)\n"
+            }
+            md += line(row)
+        }
+        return md
+    }
+
     struct Document: Codable {
         var date: String
         var commit: String
@@ -70,15 +85,11 @@ enum Report {
         var md = heading("tokenaudit benchmarks", commit: document.commit, date: document.date, machine: document.machine)
         md += "Ratios are against **\(document.baseline)** on the same payload in the same run (higher is faster). "
         md += "Spread is the 10th–90th percentile range of per-iteration times relative to the median.\n"
-        var payload = ""
-        for r in results {
-            if r.payload != payload {
-                payload = r.payload
-                md += "\n## \(payload)\n\n| workload | spans/s (median) | ratio | spread | allocations/span | iterations |\n|---|---:|---:|---:|---:|---:|\n"
-            }
-            md += String(format: "| %@ | %.0f | %.2f× | %.1f%% | %.2f | %d |\n", r.workload as NSString, r.spansPerSecond,
-                          r.ratioToBaseline ?? 0, (r.p90Nanoseconds - r.p10Nanoseconds) / r.medianNanoseconds * 100,
-                          r.allocationsPerSpan, r.iterations)
+        md += payloadTables(results, payload: \.payload,
+                            header: "| workload | spans/s (median) | ratio | spread | allocations/span | iterations |\n|---|---:|---:|---:|---:|---:|") { r in
+            String(format: "| %@ | %.0f | %.2f× | %.1f%% | %.2f | %d |\n", r.workload as NSString, r.spansPerSecond,
+                   r.ratioToBaseline ?? 0, (r.p90Nanoseconds - r.p10Nanoseconds) / r.medianNanoseconds * 100,
+                   r.allocationsPerSpan, r.iterations)
         }
         if let m = memory {
             md += "\n## Principal state\n\n| principals tracked | calls fed | state per principal | RSS growth | peak RSS of the bench process |\n|---:|---:|---:|---:|---:|\n"
