@@ -23,6 +23,8 @@ public final class DetectionEngine: Sendable {
     public let outcomes: OutcomeIndex
     private let detectors: [any CallDetector]
     private let combiner: VerdictCombiner
+    /// `config.window` in span-time nanoseconds (`Duration.components` costs a division per call).
+    private let windowNanoseconds: UInt64
     private let state: Mutex<State>
 
     public init(config: DetectionConfig = DetectionConfig(), outcomes: OutcomeIndex = OutcomeIndex()) {
@@ -34,6 +36,7 @@ public final class DetectionEngine: Sendable {
         ]
         detectors = all.filter { config.settings($0.label).enabled }
         combiner = VerdictCombiner(config: config)
+        windowNanoseconds = UInt64(config.window.components.seconds) * 1_000_000_000
         state = Mutex(State(principals: PrincipalTable(
             maxPrincipals: config.maxPrincipals, historyPerPrincipal: config.historyPerPrincipal)))
     }
@@ -45,14 +48,18 @@ public final class DetectionEngine: Sendable {
 
     /// Step 1 for a call prepared beforehand (off the ordered path).
     func observe(_ call: ObservableCall) -> PendingCall {
-        let (record, baselineKey, pending) = (call.record, call.baselineKey, call.pending)
-        let window = UInt64(config.window.components.seconds) * 1_000_000_000
-        return state.withLock { s in
+        // The plain fields the lock's closures need, taken out first: a
+        // closure that captured `call` copied it (a retain per string), and
+        // destructuring it did too.
+        let (record, baselineKey, maxTokens, finishReasons) = (call.record, call.baselineKey, call.maxTokens, call.finishReasons)
+        let (principal, trace, span) = (call.pending.principal, call.pending.trace, call.pending.span)
+        let window = windowNanoseconds
+        let (findings, growing) = state.withLock { s -> ([Finding], Bool) in
             let baseline = s.baselines.baseline(baselineKey)
             var findings: [Finding] = []
             var growing = false
             let capacity = s.principals.historyPerPrincipal
-            s.principals.withWindow(pending.principal) { principalWindow in
+            s.principals.withWindow(principal) { principalWindow in
                 // Scoped: the history slice shares the window's storage, and
                 // still alive at `insert` it would make every insert copy the
                 // whole window.
@@ -60,9 +67,13 @@ public final class DetectionEngine: Sendable {
                     let history = principalWindow.history(before: record.start, within: window)
                     let context = CallContext(
                         record: record, history: history, window: principalWindow, baseline: baseline,
-                        maxTokens: call.maxTokens, finishReasons: call.finishReasons, config: config)
-                    for detector in detectors {
-                        if let finding = detector.inspect(context) { findings.append(finding) }
+                        maxTokens: maxTokens, finishReasons: finishReasons, config: config)
+                    // In place: `for detector in detectors` copied each existential out first.
+                    detectors.withUnsafeBufferPointer { detectors in
+                        guard let first = detectors.baseAddress else { return }
+                        for detector in first..<first + detectors.count {
+                            if let finding = detector.pointee.inspect(context) { findings.append(finding) }
+                        }
                     }
                     if record.conversation != 0 {
                         growing = history.contains { $0.conversation == record.conversation && $0.inputTokens < record.inputTokens }
@@ -71,13 +82,14 @@ public final class DetectionEngine: Sendable {
                 principalWindow.insert(record, capacity: capacity)
             }
             if !record.failed { s.baselines.add(baselineKey, input: record.inputTokens, output: record.outputTokens) }
-            s.traces.retain(pending.trace)
-            s.traces.record(.init(span: pending.span, start: record.start, prompt: record.prompt), in: pending.trace)
-            var result = pending
-            result.findings = findings
-            result.conversationGrowing = growing
-            return result
+            s.traces.retain(trace)
+            s.traces.record(.init(span: span, start: record.start, prompt: record.prompt), in: trace)
+            return (findings, growing)
         }
+        var result = call.pending
+        result.findings = findings
+        result.conversationGrowing = growing
+        return result
     }
 
     /// Whether any trace is being assembled (if not, other spans need no look).
@@ -111,7 +123,7 @@ public final class DetectionEngine: Sendable {
         var findings = pending.findings
         if evidence.isConsumed {
             findings.removeAll { $0.label == .verboseOutput }
-        } else if config.settings(.unusedOutput).enabled {
+        } else if combiner.settings(.unusedOutput).enabled {
             let alone = others == 0
             findings.append(Finding(.unusedOutput, strength: alone ? 0.5 : 0.4, reason: alone
                 ? "Nothing used the output: the call was alone in its trace, asked for no tool, and no outcome or follow-up turn was linked."

@@ -40,30 +40,50 @@ public struct Decision: Sendable, Equatable {
 /// other, none can exceed 1); genuine evidence then scales it down.
 /// `automated_loop` alone is capped: honest batch jobs are automated too.
 struct VerdictCombiner: Sendable {
-    let config: DetectionConfig
+    /// Each label's settings by `DetectionLabel.ordinal`, resolved once: a
+    /// `DetectionConfig.settings` lookup hashes the label, and the combiner
+    /// asks two or three times per finding of every call.
+    private let settings: [DetectorSettings]
+    private let labelThreshold: Double
+    private let suspectThreshold: Double
+    private let performativeThreshold: Double
     static let loopCapAlone = 0.25
+
+    init(config: DetectionConfig) {
+        var settings = [DetectorSettings](repeating: DetectorSettings(enabled: true, weight: 0), count: DetectionLabel.allCases.count)
+        for label in DetectionLabel.allCases { settings[label.ordinal] = config.settings(label) }
+        self.settings = settings
+        labelThreshold = config.labelThreshold
+        suspectThreshold = config.suspectThreshold
+        performativeThreshold = config.performativeThreshold
+    }
+
+    func settings(_ label: DetectionLabel) -> DetectorSettings { settings[label.ordinal] }
 
     func decide(_ findings: [Finding], evidence: GenuineEvidence) -> Decision {
         let corroborated = findings.contains {
             ($0.label == .repeatedPrompt || $0.label == .unusedOutput || $0.label == .contextBloat
-             || $0.label == .verboseOutput || $0.label == .redundantAgent) && $0.strength >= config.labelThreshold
+             || $0.label == .verboseOutput || $0.label == .redundantAgent) && $0.strength >= labelThreshold
         }
         var remaining = 1.0
         for finding in findings {
-            let settings = config.settings(finding.label)
+            let settings = settings(finding.label)
             guard settings.enabled else { continue }
             var strength = finding.strength
             if finding.label == .automatedLoop, !corroborated { strength = min(strength, Self.loopCapAlone) }
             remaining *= 1 - settings.weight * strength
         }
         let score = (1 - remaining) * (1 - evidence.strength)
-        let verdict: Verdict = score >= config.performativeThreshold ? .performative
-            : score >= config.suspectThreshold ? .suspect : .genuine
+        let verdict: Verdict = score >= performativeThreshold ? .performative
+            : score >= suspectThreshold ? .suspect : .genuine
         // Filtered and sorted only when needed: the array is usually shared
         // with the pending call, and any mutation would copy it.
-        let shown = { (f: Finding) in f.strength >= config.labelThreshold && config.settings(f.label).enabled }
-        var labelled = findings.allSatisfy(shown) ? findings : findings.filter(shown)
+        var labelled = findings.allSatisfy { isShown($0) } ? findings : findings.filter { isShown($0) }
         if !zip(labelled, labelled.dropFirst()).allSatisfy({ $0.label <= $1.label }) { labelled.sort { $0.label < $1.label } }
         return Decision(verdict: verdict, score: (score * 1000).rounded() / 1000, findings: labelled, outcome: evidence.outcome)
+    }
+
+    private func isShown(_ finding: Finding) -> Bool {
+        finding.strength >= labelThreshold && settings(finding.label).enabled
     }
 }

@@ -164,4 +164,26 @@ import Testing
         config.detectors[.repeatedPrompt] = DetectorSettings(enabled: false, weight: 1)
         #expect(VerdictCombiner(config: config).decide(findings, evidence: GenuineEvidence()).labels == [.unusedOutput])
     }
+
+    /// The combiner resolves each label's settings once: every label must
+    /// get its own weight and switch, not a neighbour's.
+    @Test func everyLabelIsScoredWithItsOwnWeightAndSwitch() {
+        var config = DetectionConfig()
+        for (index, label) in DetectionLabel.allCases.enumerated() {
+            config.detectors[label] = DetectorSettings(enabled: true, weight: 0.05 + 0.1 * Double(index))
+        }
+        for (index, label) in DetectionLabel.allCases.enumerated() {
+            let alone = [Finding(label, strength: 1, reason: "r")]
+            // An automated loop alone counts for a quarter (batch jobs are automated too).
+            let strength = label == .automatedLoop ? VerdictCombiner.loopCapAlone : 1
+            let decision = VerdictCombiner(config: config).decide(alone, evidence: GenuineEvidence())
+            // Scores are rounded to 0.001; neighbours' weights are 0.1 apart.
+            #expect(abs(decision.score - (0.05 + 0.1 * Double(index)) * strength) <= 0.001, "\(label)")
+            #expect(decision.labels == [label])
+            var off = config
+            off.detectors[label] = DetectorSettings(enabled: false, weight: 1)
+            let others = DetectionLabel.allCases.map { Finding($0, strength: 1, reason: "r") }
+            #expect(VerdictCombiner(config: off).decide(others, evidence: GenuineEvidence()).labels == DetectionLabel.allCases.filter { $0 != label })
+        }
+    }
 }
