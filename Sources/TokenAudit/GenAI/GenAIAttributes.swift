@@ -161,8 +161,9 @@ struct GenAIAttributes {
         return nil
     }
 
-    /// `string(_:)` for names a request repeats (models): made once per
-    /// distinct name through `names`, not once per span.
+    /// `string(_:)` for names a request repeats (models, providers,
+    /// operations): made once per distinct name through `names`, not once
+    /// per span.
     func name(_ keys: GenAIKey..., reusing names: inout RecentNames) -> String? {
         for key in keys {
             guard let index = index(of: key) else { continue }

@@ -44,88 +44,14 @@ final class GenAIStage: Sendable {
     /// request's state): extracts every LLM call of a traces batch, finds
     /// content to redact and prepares the attribution attributes.
     func extract(_ batch: TelemetryBatch) -> ExtractedRequest {
-        var extracted = ExtractedRequest(batch: batch)
         batch.request.withUnsafeReadableBytes { raw in
-            let request = ExportTraceRequestView(bytes: raw)
-            // One instance for the whole request: its storage is reused span after span.
-            var attributes = GenAIAttributes()
-            // Spans arrive grouped by resource: its identity is read once per group.
-            var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
-            // A request's spans repeat a model or two: the last price is kept at hand.
-            var lastPrice: (model: String, price: ModelPrice?)?
-            var names = RecentNames()
-            var tally = GenAIStats.ExtractionTally()
-            defer { stats.record(tally) }
-            request.forEachSpan { resourceSpans, _, span in
-                // Every span but a leaf model call is trace evidence (a tool
-                // run, a write, the next step), noted here, off the ordered path.
-                var leafCall = false
-                defer {
-                    if !leafCall {
-                        if extracted.evidence.isEmpty { extracted.evidence.reserveCapacity(batch.itemCount) }
-                        extracted.evidence.append(SpanEvidence(span))
-                    }
-                }
-                // One scan of the keys decides for both redaction and
-                // extraction: most spans carry no GenAI key and cost only this.
-                guard GenAIAttributes.mayCarryContent(span) else { return }
-                attributes.read(span, in: raw)
-                if redactContent, !attributes.contentFields.isEmpty {
-                    let target = span.spliceTarget
-                    for extent in attributes.contentFields { extracted.writer.remove(extent, from: target) }
-                    extracted.writer.appendAttribute(to: target, key: "tokenaudit.content_redacted", value: .bool(true))
-                    stats.recordRedaction(fields: attributes.contentFields.count)
-                }
-                let group = resourceSpans.frame.payload.lowerBound
-                if identity?.group != group {
-                    identity = (group, extractor.principals.identity(of: resourceSpans.resource))
-                }
-                guard let call = extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none, names: &names) else { return }
-                var modelPrice: ModelPrice?
-                if !call.isAggregate, let model = call.model {
-                    if let last = lastPrice, last.model == model {
-                        modelPrice = last.price
-                    } else {
-                        modelPrice = price(of: model)
-                        lastPrice = (model, modelPrice)
-                    }
-                }
-                let cost = modelPrice?.cost(of: call.usage)
-                let co2 = emissions.grams(for: call.usage)
-                tally.add(call, priced: cost != nil, co2Grams: co2)
-                observer(call, cost)
-                // Idempotent across chained instances: an upstream tokenaudit
-                // already annotated this span, and keys must not repeat.
-                guard !attributes.hasKey("tokenaudit.principal") else { return }
-                let target = span.spliceTarget
-                let leaf = !call.isAggregate && call.operation.callsModel
-                if extracted.calls.isEmpty, leaf {
-                    // Room for a request of LLM calls at the first one, so the
-                    // calls and the spliced bytes (attribution here, verdicts
-                    // at release) grow twice instead of eight times, each
-                    // growth a copy; capped, so a request of pass-through spans
-                    // with a few calls does not hold room for a thousand.
-                    let expected = min(batch.itemCount, 256)
-                    extracted.calls.reserveCapacity(expected)
-                    extracted.writer.reserveCapacity(
-                        bytes: (Self.attributionBytesPerCall + ObservedRequest.verdictBytesPerCall) * expected, insertions: 2 * expected)
-                }
-                // One insertion per span: the splice writer's cost grows with insertions, not bytes.
-                extracted.writer.append(to: target) { w in
-                    let field = SpanView.attributesFieldNumber
-                    w.attribute(field, key: "tokenaudit.principal", value: .string(call.principal.id))
-                    if let team = call.team { w.attribute(field, key: "tokenaudit.team", value: .string(team)) }
-                    guard leaf else { return }
-                    if let input = call.usage.input { w.attribute(field, key: "tokenaudit.tokens.input", value: .int(Int64(input))) }
-                    if let output = call.usage.output { w.attribute(field, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
-                    if let cost { w.attribute(field, key: "tokenaudit.cost.usd", value: .double(cost)) }
-                }
-                guard leaf else { return }  // tools and agent spans are trace evidence
-                leafCall = true
-                extracted.calls.append(ExtractedCall(target: target, call: ObservableCall(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
+            var extraction = RequestExtraction(batch, in: raw, by: self)
+            ExportTraceRequestView(bytes: raw).forEachSpan { resourceSpans, _, span in
+                extraction.visit(span, of: resourceSpans)
             }
+            stats.record(extraction.tally)
+            return extraction.extracted
         }
-        return extracted
     }
 
     /// Step 2, in arrival order: `detection` observes each leaf model call
@@ -136,11 +62,13 @@ final class GenAIStage: Sendable {
         var observed = ObservedRequest(batch: extracted.batch, writer: extracted.writer)
         guard let detection else { return observed }
         observed.pending.reserveCapacity(extracted.calls.count)
-        // Through the buffer: each `calls[index].field` read copied the whole
-        // call (a retain per string), and destructuring an element does too.
+        // Through a pointer to each element: a `calls[index].field` read,
+        // even through the buffer, copied the whole call (a retain per
+        // string), and destructuring an element does too.
         extracted.calls.withUnsafeBufferPointer { calls in
-            for index in calls.indices {
-                observed.pending.append(AwaitingVerdict(target: calls[index].target, call: detection.observe(calls[index].call)))
+            guard let first = calls.baseAddress else { return }
+            for call in first..<first + calls.count {
+                observed.pending.append(AwaitingVerdict(target: call.pointee.target, call: detection.observe(call.pointee.call)))
             }
         }
         if !extracted.evidence.isEmpty, detection.isAssembling {
@@ -160,7 +88,7 @@ final class GenAIStage: Sendable {
         observe(batch, detection: nil).release(detection: nil)
     }
 
-    private func price(of model: String) -> ModelPrice? {
+    func price(of model: String) -> ModelPrice? {
         if let known = resolvedPrices.withLock({ $0[model] }) { return known }
         let price = prices.price(of: model)
         resolvedPrices.withLock { cache in
@@ -283,17 +211,21 @@ struct ObservedRequest: Sendable {
             writer.reserveCapacity(bytes: Self.verdictBytesPerCall * pending.count, insertions: pending.count)
             var judged: [JudgedCall] = []
             judged.reserveCapacity(pending.count)
-            for index in pending.indices {
-                let decision = detection.decide(pending[index].call)
-                judged.append(JudgedCall(summary: pending[index].call.summary, decision: decision))
-                writer.append(to: pending[index].target) { w in
-                    let field = SpanView.attributesFieldNumber
-                    w.attribute(field, key: "tokenaudit.verdict", value: .string(decision.verdict.rawValue))
-                    w.attribute(field, key: "tokenaudit.score", value: .double(decision.score))
-                    guard !decision.findings.isEmpty else { return }
-                    // Written straight from the findings: no intermediate string arrays.
-                    w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }
-                    w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
+            pending.withUnsafeBufferPointer { pending in
+                guard let first = pending.baseAddress else { return }
+                // Through a pointer, as in `observe`: each `pending[index].field` copied the whole call.
+                for awaiting in first..<first + pending.count {
+                    let decision = detection.decide(awaiting.pointee.call)
+                    judged.append(JudgedCall(summary: awaiting.pointee.call.summary, decision: decision))
+                    writer.append(to: awaiting.pointee.target) { w in
+                        let field = SpanView.attributesFieldNumber
+                        w.append(raw: decision.verdict.encodedAttribute)
+                        w.attribute(field, key: "tokenaudit.score", value: .double(decision.score))
+                        guard !decision.findings.isEmpty else { return }
+                        // Written straight from the findings: no intermediate string arrays.
+                        w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }
+                        w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
+                    }
                 }
             }
             if !judged.isEmpty { onJudged(judged) }

@@ -14,11 +14,11 @@ struct LLMCallExtractor: Sendable {
                  names: inout RecentNames) -> LLMCall? {
         guard attributes.mentionsGenAI else { return nil }
         let dialect = Self.dialect(attributes)
-        guard let (operation, isAggregate) = Self.classify(attributes, dialect: dialect, spanName: span.name) else { return nil }
+        guard let (operation, isAggregate) = Self.classify(attributes, dialect: dialect, spanName: span.name, names: &names) else { return nil }
 
         var problems: [String] = []
         let usage = Self.usage(attributes, problems: &problems)
-        let provider = Self.provider(attributes)
+        let provider = Self.provider(attributes, names: &names)
         let parameters = dialect == .openInference ? InvocationParameters(attributes.string(.llmInvocationParameters)) : InvocationParameters()
         let requestModel = attributes.name(.genAIRequestModel, .aiModelId, .llmRequestModel, reusing: &names) ?? parameters.model
         let responseModel = attributes.name(.genAIResponseModel, .aiResponseModel, .llmModelName, .llmResponseModel, reusing: &names)
@@ -71,7 +71,8 @@ struct LLMCallExtractor: Sendable {
     /// The operation, and whether the span aggregates its children; nil for
     /// GenAI-adjacent spans that are not model, agent or tool operations
     /// (OpenInference retrievers, ...).
-    static func classify(_ a: GenAIAttributes, dialect: GenAIDialect, spanName: WireString) -> (LLMOperation, Bool)? {
+    static func classify(_ a: GenAIAttributes, dialect: GenAIDialect, spanName: WireString,
+                         names: inout RecentNames) -> (LLMOperation, Bool)? {
         switch dialect {
         case .openInference:
             switch a.string(.openinferenceSpanKind)?.uppercased() {
@@ -99,7 +100,7 @@ struct LLMCallExtractor: Sendable {
         if let kind = a.string(.traceloopSpanKind)?.lowercased(), ["workflow", "task", "agent"].contains(kind) {
             return (kind == "agent" ? .invokeAgent : .other(kind), true)
         }
-        let name = a.string(.genAIOperationName, .llmRequestType)
+        let name = a.name(.genAIOperationName, .llmRequestType, reusing: &names)
         let operation = name.map(LLMOperation.init(name:)) ?? .chat
         switch operation {
         case .invokeAgent, .createAgent: return (operation, true)
@@ -151,8 +152,8 @@ struct LLMCallExtractor: Sendable {
         return parameters.maxCompletionTokens.flatMap(Int.init) ?? parameters.maxTokens.flatMap(Int.init)
     }
 
-    static func provider(_ a: GenAIAttributes) -> String? {
-        if let p = a.string(.genAIProviderName, .genAISystem, .llmProvider, .llmSystem) { return p.lowercasedWhenNeeded }
+    static func provider(_ a: GenAIAttributes, names: inout RecentNames) -> String? {
+        if let p = a.name(.genAIProviderName, .genAISystem, .llmProvider, .llmSystem, reusing: &names) { return p.lowercasedWhenNeeded }
         // Vercel: "openai.chat", "anthropic.messages" → the part before the dot.
         if let p = a.string(.aiModelProvider) { return String(p.split(separator: ".").first ?? Substring(p)).lowercased() }
         return nil

@@ -1,34 +1,39 @@
 import OTLPWire
 
-/// The last few distinct names a request used (model names, mostly), so a
-/// name that recurs span after span becomes a `String` once per request
-/// instead of once per span.
+/// The last few distinct names a request used (models, providers,
+/// operations), so a name that recurs span after span becomes a `String`
+/// once per request instead of once per span.
 ///
-/// Swift keeps strings of up to 15 UTF-8 bytes inline, so only longer ones
-/// (`gpt-4o-mini-2024-07-18`, `claude-3-5-sonnet-20241022`) cost an
-/// allocation; shorter names are made directly and never compared.
+/// Short names are kept too, although Swift stores them without an
+/// allocation: making any `String` validates its bytes (about 200
+/// instructions for `chat` or `openai`), comparing with a kept one costs a
+/// fraction of that.
 struct RecentNames {
-    static let capacity = 4
-    /// Longest string Swift stores without an allocation (64-bit platforms).
-    static let inlineLimit = 15
+    /// Two model names, a provider and an operation per request, with room.
+    static let capacity = 8
 
     private var names: [String] = []
+    /// Each kept name's UTF-8, at its name's index: compared as memory
+    /// (borrowing a short string's UTF-8 copies it out first).
+    private var spellings: [[UInt8]] = []
     /// The slot the next new name replaces, once all are taken.
     private var next = 0
 
     init() {}
 
     mutating func string(for wire: WireString) -> String {
-        guard wire.count > Self.inlineLimit else { return wire.string }
-        // Native strings are contiguous; compared as memory, not through the UTF-8 view's iterator.
-        for name in names where name.utf8.count == wire.count {
-            if name.withBorrowedUTF8({ wire.equals($0) }) { return name }
+        let kept = spellings.firstIndex { spelling in
+            spelling.count == wire.count && spelling.withUnsafeBytes { wire.equals($0) }
         }
+        if let kept { return names[kept] }
         let name = wire.string
+        let spelling = Array(name.utf8)
         if names.count < Self.capacity {
             names.append(name)
+            spellings.append(spelling)
         } else {
             names[next] = name
+            spellings[next] = spelling
             next = (next + 1) % Self.capacity
         }
         return name

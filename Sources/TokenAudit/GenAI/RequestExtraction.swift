@@ -1,0 +1,103 @@
+import OTLPWire
+
+/// One traces request going through `GenAIStage.extract`, span by span:
+/// what the request has produced so far and what carries from one span to
+/// the next (the attributes' storage, the resource group's identity, the
+/// last names, price and identity attributes).
+///
+/// A struct with a mutating `visit`, not a closure capturing variables: a
+/// closure handed its captured `GenAIAttributes` to extraction as a copy
+/// (five arrays retained and released, twice per span); a stored property
+/// of `self` is lent in place.
+///
+/// Valid only inside the request buffer's `withUnsafeReadableBytes` (`raw`).
+struct RequestExtraction {
+    private let stage: GenAIStage
+    private let raw: UnsafeRawBufferPointer
+    private(set) var extracted: ExtractedRequest
+    private(set) var tally = GenAIStats.ExtractionTally()
+    /// One instance for the whole request: its storage is reused span after span.
+    private var attributes = GenAIAttributes()
+    /// Spans arrive grouped by resource: its identity is read once per group.
+    private var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
+    /// A request's spans repeat a model or two: the last price is kept at hand.
+    private var lastPrice: (model: String, price: ModelPrice?)?
+    private var names = RecentNames()
+    private var identities = IdentityAttributes()
+
+    init(_ batch: TelemetryBatch, in raw: UnsafeRawBufferPointer, by stage: GenAIStage) {
+        self.stage = stage
+        self.raw = raw
+        extracted = ExtractedRequest(batch: batch)
+    }
+
+    mutating func visit(_ span: SpanView, of resourceSpans: ResourceSpansView) {
+        // Every span but a leaf model call is trace evidence (a tool
+        // run, a write, the next step), noted here, off the ordered path.
+        var leafCall = false
+        defer {
+            if !leafCall {
+                if extracted.evidence.isEmpty { extracted.evidence.reserveCapacity(extracted.batch.itemCount) }
+                extracted.evidence.append(SpanEvidence(span))
+            }
+        }
+        // One scan of the keys decides for both redaction and
+        // extraction: most spans carry no GenAI key and cost only this.
+        guard GenAIAttributes.mayCarryContent(span) else { return }
+        attributes.read(span, in: raw)
+        if stage.redactContent, !attributes.contentFields.isEmpty {
+            let target = span.spliceTarget
+            for extent in attributes.contentFields { extracted.writer.remove(extent, from: target) }
+            extracted.writer.appendAttribute(to: target, key: "tokenaudit.content_redacted", value: .bool(true))
+            stage.stats.recordRedaction(fields: attributes.contentFields.count)
+        }
+        let group = resourceSpans.frame.payload.lowerBound
+        if identity?.group != group {
+            identity = (group, stage.extractor.principals.identity(of: resourceSpans.resource))
+        }
+        guard let call = stage.extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none, names: &names)
+        else { return }
+        var modelPrice: ModelPrice?
+        if !call.isAggregate, let model = call.model {
+            if let last = lastPrice, last.model == model {
+                modelPrice = last.price
+            } else {
+                modelPrice = stage.price(of: model)
+                lastPrice = (model, modelPrice)
+            }
+        }
+        let cost = modelPrice?.cost(of: call.usage)
+        let co2 = stage.emissions.grams(for: call.usage)
+        tally.add(call, priced: cost != nil, co2Grams: co2)
+        stage.observer(call, cost)
+        // Idempotent across chained instances: an upstream tokenaudit
+        // already annotated this span, and keys must not repeat.
+        guard !attributes.hasKey("tokenaudit.principal") else { return }
+        let target = span.spliceTarget
+        let leaf = !call.isAggregate && call.operation.callsModel
+        if extracted.calls.isEmpty, leaf {
+            // Room for a request of LLM calls at the first one, so the
+            // calls and the spliced bytes (attribution here, verdicts
+            // at release) grow twice instead of eight times, each
+            // growth a copy; capped, so a request of pass-through spans
+            // with a few calls does not hold room for a thousand.
+            let expected = min(extracted.batch.itemCount, 256)
+            extracted.calls.reserveCapacity(expected)
+            extracted.writer.reserveCapacity(
+                bytes: (GenAIStage.attributionBytesPerCall + ObservedRequest.verdictBytesPerCall) * expected, insertions: 2 * expected)
+        }
+        let identity = identities.fields(principal: call.principal.id, team: call.team)
+        // One insertion per span: the splice writer's cost grows with insertions, not bytes.
+        extracted.writer.append(to: target) { w in
+            w.append(raw: identity)
+            guard leaf else { return }
+            let field = SpanView.attributesFieldNumber
+            if let input = call.usage.input { w.attribute(field, key: "tokenaudit.tokens.input", value: .int(Int64(input))) }
+            if let output = call.usage.output { w.attribute(field, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
+            if let cost { w.attribute(field, key: "tokenaudit.cost.usd", value: .double(cost)) }
+        }
+        guard leaf else { return }  // tools and agent spans are trace evidence
+        leafCall = true
+        extracted.calls.append(ExtractedCall(target: target, call: ObservableCall(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
+    }
+}

@@ -1,0 +1,48 @@
+import OTLPWire
+import TestSupport
+import Testing
+@testable import TokenAudit
+
+/// What the hot path makes once and reuses (encoded attributes, hashed
+/// digits) must be exactly what making it each time gives.
+@Suite struct EncodedOnceTests {
+    /// Metadata fingerprints persist in principal snapshots: hashing a token
+    /// count's digits in place must give the hash of its decimal text.
+    @Test func aCountHashesAsItsDecimalText() {
+        var random = SeededRandom(seed: 29)
+        let edges = [Int.min, Int.min + 1, -1_000_000, -10, -9, -1, 0, 1, 9, 10, 99, 100, 101, 999_999, Int.max - 1, Int.max]
+        let values = edges + (0..<500).map { _ in Int.random(in: Int.min...Int.max, using: &random) >> Int.random(in: 0...63, using: &random) }
+        for value in values {
+            var inPlace = StableHash(), viaText = StableHash()
+            inPlace.add(decimal: value)
+            viaText.add(String(value))
+            #expect(inPlace.value == viaText.value, "\(value)")
+        }
+    }
+
+    /// The principal and team attributes reused from the span before are
+    /// the ones encoding this span's identity would write, whatever changed.
+    @Test func identityAttributesAreReencodedWhenEitherPartChanges() {
+        let identities: [(String, String?)] = [
+            ("alice@example.com", "payments"), ("alice@example.com", "payments"), ("alice@example.com", "search"),
+            ("alice@example.com", nil), ("bob", nil), ("bob", "payments"), ("", nil), ("", "payments"),
+            (String(repeating: "svc-", count: 40), "payments"), ("alice@example.com", "payments"),
+        ]
+        var cache = IdentityAttributes()
+        for (principal, team) in identities + identities.reversed() {
+            var writer = ProtoWriter()
+            writer.attribute(SpanView.attributesFieldNumber, key: "tokenaudit.principal", value: .string(principal))
+            if let team { writer.attribute(SpanView.attributesFieldNumber, key: "tokenaudit.team", value: .string(team)) }
+            #expect(cache.fields(principal: principal, team: team) == writer.bytes, "\(principal), \(team ?? "no team")")
+        }
+    }
+
+    @Test func eachVerdictCarriesItsOwnEncodedAttribute() {
+        for verdict in Verdict.allCases {
+            var writer = ProtoWriter()
+            writer.attribute(SpanView.attributesFieldNumber, key: "tokenaudit.verdict", value: .string(verdict.rawValue))
+            #expect(verdict.encodedAttribute == writer.bytes, "\(verdict)")
+        }
+        #expect(Set(Verdict.allCases.map(\.encodedAttribute)).count == Verdict.allCases.count)
+    }
+}
