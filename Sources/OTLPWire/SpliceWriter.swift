@@ -133,6 +133,7 @@ public struct SpliceWriter: Sendable {
         // levels[d]: growth of frames with d enclosing frames, settled from
         // the deepest level out.
         var levels: [[Growth]] = [[], [], []]
+        levels[2].reserveCapacity(ordered.count)  // spans, mostly
         for insertion in ordered {
             let t = insertion.target
             levels[t.depth].append(Growth(frame: t.inner, delta: insertion.delta, parent: t.middle, grandparent: t.outer))

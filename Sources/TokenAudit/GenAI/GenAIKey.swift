@@ -176,8 +176,17 @@ enum GenAIKey: Int, CaseIterable, Sendable {
     private static let table = Table()
 
     /// Open addressing over a power-of-two array, at most half full; built once.
+    /// Each slot keeps its name's bytes (static strings live as long as the
+    /// program): comparing with them needs no `name` switch per probe.
     private struct Table: Sendable {
-        private var slots: [(hash: UInt64, key: GenAIKey, families: KeyFamilies)?]
+        private struct Slot: @unchecked Sendable {
+            var hash: UInt64
+            var name: UnsafeRawBufferPointer
+            var key: GenAIKey
+            var families: KeyFamilies
+        }
+
+        private var slots: [Slot?]
         private let mask: Int
 
         init() {
@@ -186,20 +195,20 @@ enum GenAIKey: Int, CaseIterable, Sendable {
             slots = Array(repeating: nil, count: capacity)
             mask = capacity - 1
             for key in GenAIKey.allCases {
-                let (hash, families) = key.name.withUTF8Buffer { utf8 in
-                    let bytes = UnsafeRawBufferPointer(utf8)
-                    return (KeyHash.of(bytes), KeyFamilies.includingContent(of: WireString(bytes)))
-                }
+                // A literal of more than one scalar is stored in the binary; its address is stable.
+                precondition(key.name.hasPointerRepresentation, "GenAIKey names are literals of several characters")
+                let name = UnsafeRawBufferPointer(start: key.name.utf8Start, count: key.name.utf8CodeUnitCount)
+                let hash = KeyHash.of(name)
                 var index = Int(truncatingIfNeeded: hash) & mask
                 while slots[index] != nil { index = (index + 1) & mask }
-                slots[index] = (hash, key, families)
+                slots[index] = Slot(hash: hash, name: name, key: key, families: KeyFamilies.includingContent(of: WireString(name)))
             }
         }
 
         func find(_ key: WireString, hash: UInt64) -> (key: GenAIKey, families: KeyFamilies)? {
             var index = Int(truncatingIfNeeded: hash) & mask
             while let slot = slots[index] {
-                if slot.hash == hash, key.equals(slot.key.name) { return (slot.key, slot.families) }
+                if slot.hash == hash, key.equals(slot.name) { return (slot.key, slot.families) }
                 index = (index + 1) & mask
             }
             return nil
