@@ -55,4 +55,29 @@ import Testing
             }
         }
     }
+
+    /// A numeric attribute with its key encoded once writes what
+    /// `attribute` writes, at every varint width and at the limits of the
+    /// one-byte layout (field 15, a 100-byte key).
+    @Test func numericAttributesEqualTheGeneralEncoding() {
+        let ints: [Int64] = [0, 1, 127, 128, 16_383, 16_384, -1, .min, .max, 1 << 35, 4_096_000]
+        let doubles: [Double] = [0, -0.0, 0.125, 1e300, -.infinity, .nan, .leastNonzeroMagnitude]
+        for field in [1, 6, 9, 15] as [UInt32] {
+            for key in ["", "k", "tokenaudit.tokens.input", String(repeating: "é", count: 50)] {
+                let numeric = NumericAttribute(field, key: key)
+                for value in ints {
+                    var fast = ProtoWriter(), general = ProtoWriter()
+                    fast.append(numeric, int: value)
+                    general.attribute(field, key: key, value: .int(value))
+                    #expect(fast.bytes == general.bytes, "field \(field), key \(key.utf8.count) bytes, \(value)")
+                }
+                for value in doubles {
+                    var fast = ProtoWriter(), general = ProtoWriter()
+                    fast.append(numeric, double: value)
+                    general.attribute(field, key: key, value: .double(value))
+                    #expect(fast.bytes == general.bytes, "field \(field), key \(key.utf8.count) bytes, \(value)")
+                }
+            }
+        }
+    }
 }

@@ -200,6 +200,8 @@ struct ObservedRequest: Sendable {
     /// 320 bytes a call (room reserved ahead; an estimate, not a limit).
     static let verdictBytesPerCall = 320
 
+    private static let score = NumericAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.score")
+
     /// Step 2: decides every pending call, adds the verdict attributes
     /// (DESIGN.md §3.2) and writes the request. Untouched requests are
     /// returned as they came, byte for byte.
@@ -220,10 +222,14 @@ struct ObservedRequest: Sendable {
                     writer.append(to: awaiting.pointee.target) { w in
                         let field = SpanView.attributesFieldNumber
                         w.append(raw: decision.verdict.encodedAttribute)
-                        w.attribute(field, key: "tokenaudit.score", value: .double(decision.score))
+                        w.append(Self.score, double: decision.score)
                         guard !decision.findings.isEmpty else { return }
                         // Written straight from the findings: no intermediate string arrays.
-                        w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }
+                        if let labels = LabelAttribute.encoded(for: decision.findings) {
+                            w.append(raw: labels)
+                        } else {
+                            w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }
+                        }
                         w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
                     }
                 }

@@ -25,6 +25,10 @@ struct RequestExtraction {
     private var names = RecentNames()
     private var identities = IdentityAttributes()
 
+    private static let inputTokens = NumericAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.tokens.input")
+    private static let outputTokens = NumericAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.tokens.output")
+    private static let cost = NumericAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.cost.usd")
+
     init(_ batch: TelemetryBatch, in raw: UnsafeRawBufferPointer, by stage: GenAIStage) {
         self.stage = stage
         self.raw = raw
@@ -91,10 +95,9 @@ struct RequestExtraction {
         extracted.writer.append(to: target) { w in
             w.append(raw: identity)
             guard leaf else { return }
-            let field = SpanView.attributesFieldNumber
-            if let input = call.usage.input { w.attribute(field, key: "tokenaudit.tokens.input", value: .int(Int64(input))) }
-            if let output = call.usage.output { w.attribute(field, key: "tokenaudit.tokens.output", value: .int(Int64(output))) }
-            if let cost { w.attribute(field, key: "tokenaudit.cost.usd", value: .double(cost)) }
+            if let input = call.usage.input { w.append(Self.inputTokens, int: Int64(input)) }
+            if let output = call.usage.output { w.append(Self.outputTokens, int: Int64(output)) }
+            if let cost { w.append(Self.cost, double: cost) }
         }
         guard leaf else { return }  // tools and agent spans are trace evidence
         leafCall = true

@@ -37,6 +37,21 @@ import Testing
         }
     }
 
+    /// Every set of labels, in the combiner's order, reads back as the
+    /// array written item by item; any other order is left to that writer.
+    @Test func everySetOfLabelsHasTheArrayWrittenItemByItem() {
+        let labels = DetectionLabel.allCases
+        for set in 0..<(1 << labels.count) {
+            let findings = labels.enumerated().filter { set & (1 << $0.offset) != 0 }
+                .map { Finding($0.element, strength: 0.5, reason: "r") }
+            var writer = ProtoWriter()
+            writer.stringArrayAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.labels", findings) { $0.label.rawValue }
+            #expect(LabelAttribute.encoded(for: findings) == writer.bytes, "\(findings.map(\.label))")
+            if findings.count > 1 { #expect(LabelAttribute.encoded(for: findings.reversed()) == nil) }
+            if let first = findings.first { #expect(LabelAttribute.encoded(for: [first] + findings) == nil) }
+        }
+    }
+
     @Test func eachVerdictCarriesItsOwnEncodedAttribute() {
         for verdict in Verdict.allCases {
             var writer = ProtoWriter()
