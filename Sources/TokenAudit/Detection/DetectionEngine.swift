@@ -68,12 +68,8 @@ public final class DetectionEngine: Sendable {
                     let context = CallContext(
                         record: record, history: history, window: principalWindow, baseline: baseline,
                         maxTokens: maxTokens, finishReasons: finishReasons, config: config)
-                    // In place: `for detector in detectors` copied each existential out first.
-                    detectors.withUnsafeBufferPointer { detectors in
-                        guard let first = detectors.baseAddress else { return }
-                        for detector in first..<first + detectors.count {
-                            if let finding = detector.pointee.inspect(context) { findings.append(finding) }
-                        }
+                    for detector in detectors {
+                        if let finding = detector.inspect(context) { findings.append(finding) }
                     }
                     if record.conversation != 0 {
                         growing = history.contains { $0.conversation == record.conversation && $0.inputTokens < record.inputTokens }

@@ -62,13 +62,11 @@ final class GenAIStage: Sendable {
         var observed = ObservedRequest(batch: extracted.batch, writer: extracted.writer)
         guard let detection else { return observed }
         observed.pending.reserveCapacity(extracted.calls.count)
-        // Through a pointer to each element: a `calls[index].field` read,
-        // even through the buffer, copied the whole call (a retain per
-        // string), and destructuring an element does too.
+        // Through the buffer: each `calls[index].field` read copied the whole
+        // call (a retain per string), and destructuring an element does too.
         extracted.calls.withUnsafeBufferPointer { calls in
-            guard let first = calls.baseAddress else { return }
-            for call in first..<first + calls.count {
-                observed.pending.append(AwaitingVerdict(target: call.pointee.target, call: detection.observe(call.pointee.call)))
+            for index in calls.indices {
+                observed.pending.append(AwaitingVerdict(target: calls[index].target, call: detection.observe(calls[index].call)))
             }
         }
         if !extracted.evidence.isEmpty, detection.isAssembling {
@@ -213,25 +211,21 @@ struct ObservedRequest: Sendable {
             writer.reserveCapacity(bytes: Self.verdictBytesPerCall * pending.count, insertions: pending.count)
             var judged: [JudgedCall] = []
             judged.reserveCapacity(pending.count)
-            pending.withUnsafeBufferPointer { pending in
-                guard let first = pending.baseAddress else { return }
-                // Through a pointer, as in `observe`: each `pending[index].field` copied the whole call.
-                for awaiting in first..<first + pending.count {
-                    let decision = detection.decide(awaiting.pointee.call)
-                    judged.append(JudgedCall(summary: awaiting.pointee.call.summary, decision: decision))
-                    writer.append(to: awaiting.pointee.target) { w in
-                        let field = SpanView.attributesFieldNumber
-                        w.append(raw: decision.verdict.encodedAttribute)
-                        w.append(Self.score, double: decision.score)
-                        guard !decision.findings.isEmpty else { return }
-                        // Written straight from the findings: no intermediate string arrays.
-                        if let labels = LabelAttribute.encoded(for: decision.findings) {
-                            w.append(raw: labels)
-                        } else {
-                            w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }
-                        }
-                        w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
+            for index in pending.indices {
+                let decision = detection.decide(pending[index].call)
+                judged.append(JudgedCall(summary: pending[index].call.summary, decision: decision))
+                writer.append(to: pending[index].target) { w in
+                    let field = SpanView.attributesFieldNumber
+                    w.append(raw: decision.verdict.encodedAttribute)
+                    w.append(Self.score, double: decision.score)
+                    guard !decision.findings.isEmpty else { return }
+                    // Written straight from the findings: no intermediate string arrays.
+                    if let labels = LabelAttribute.encoded(for: decision.findings) {
+                        w.append(raw: labels)
+                    } else {
+                        w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }
                     }
+                    w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
                 }
             }
             if !judged.isEmpty { onJudged(judged) }

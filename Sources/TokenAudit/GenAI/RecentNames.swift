@@ -13,8 +13,8 @@ struct RecentNames {
     static let capacity = 8
 
     private var names: [String] = []
-    /// Each kept name's UTF-8, at its name's index: compared as memory
-    /// (borrowing a short string's UTF-8 copies it out first).
+    /// Each kept name's bytes on the wire, at its name's index: compared as
+    /// memory (borrowing a short string's UTF-8 copies it out first).
     private var spellings: [[UInt8]] = []
     /// The slot the next new name replaces, once all are taken.
     private var next = 0
@@ -27,7 +27,9 @@ struct RecentNames {
         }
         if let kept { return names[kept] }
         let name = wire.string
-        let spelling = Array(name.utf8)
+        // The bytes as they came: a name with invalid UTF-8 (repaired in
+        // the `String`) is still recognised the next time.
+        let spelling = Array(wire.rawBytes)
         if names.count < Self.capacity {
             names.append(name)
             spellings.append(spelling)

@@ -52,6 +52,20 @@ import Testing
         }
     }
 
+    /// A name kept for the request is matched by its bytes on the wire, so
+    /// one whose UTF-8 had to be repaired is still made only once.
+    @Test func aRepairedNameIsKeptByItsWireBytes() {
+        let bytes: [UInt8] = Array("gpt-4o-mini-".utf8) + [0xFF, 0xC3] + Array("-2024-07-18".utf8)
+        var names = RecentNames()
+        bytes.withUnsafeBytes { raw in
+            let wire = WireString(bytes: raw, range: 0..<raw.count)
+            var first = names.string(for: wire), again = names.string(for: wire)
+            #expect(first == wire.string && again == first && first.contains("\u{FFFD}"))
+            let storage = (first.withUTF8 { UnsafeRawPointer($0.baseAddress) }, again.withUTF8 { UnsafeRawPointer($0.baseAddress) })
+            #expect(storage.0 == storage.1, "the second lookup made a new string")
+        }
+    }
+
     @Test func eachVerdictCarriesItsOwnEncodedAttribute() {
         for verdict in Verdict.allCases {
             var writer = ProtoWriter()
