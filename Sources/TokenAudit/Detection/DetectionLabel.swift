@@ -1,5 +1,3 @@
-import OTLPWire
-
 /// The label vocabulary of DESIGN.md §3.2: stable names, one detector each.
 public enum DetectionLabel: String, Sendable, CaseIterable, Codable, Comparable {
     case repeatedPrompt = "repeated_prompt"
@@ -60,24 +58,5 @@ public enum Verdict: String, Sendable, CaseIterable, Codable {
         case .suspect: 1
         case .performative: 2
         }
-    }
-
-    /// This verdict as a `tokenaudit.verdict` span attribute, encoded once:
-    /// every judged call carries one of these three fields.
-    var encodedAttribute: [UInt8] {
-        switch self {
-        case .genuine: Self.encoded.genuine
-        case .suspect: Self.encoded.suspect
-        case .performative: Self.encoded.performative
-        }
-    }
-
-    private static let encoded = (
-        genuine: encode(.genuine), suspect: encode(.suspect), performative: encode(.performative))
-
-    private static func encode(_ verdict: Verdict) -> [UInt8] {
-        var writer = ProtoWriter()
-        writer.attribute(SpanView.attributesFieldNumber, key: "tokenaudit.verdict", value: .string(verdict.rawValue))
-        return writer.bytes
     }
 }

@@ -198,8 +198,6 @@ struct ObservedRequest: Sendable {
     /// 320 bytes a call (room reserved ahead; an estimate, not a limit).
     static let verdictBytesPerCall = 320
 
-    private static let score = NumericAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.score")
-
     /// Step 2: decides every pending call, adds the verdict attributes
     /// (DESIGN.md §3.2) and writes the request. Untouched requests are
     /// returned as they came, byte for byte.
@@ -216,11 +214,11 @@ struct ObservedRequest: Sendable {
                 judged.append(JudgedCall(summary: pending[index].call.summary, decision: decision))
                 writer.append(to: pending[index].target) { w in
                     let field = SpanView.attributesFieldNumber
-                    w.append(raw: decision.verdict.encodedAttribute)
-                    w.append(Self.score, double: decision.score)
+                    w.append(raw: VerdictAttributes.verdict(decision.verdict))
+                    w.append(VerdictAttributes.score, double: decision.score)
                     guard !decision.findings.isEmpty else { return }
                     // Written straight from the findings: no intermediate string arrays.
-                    if let labels = LabelAttribute.encoded(for: decision.findings) {
+                    if let labels = VerdictAttributes.labels(for: decision.findings) {
                         w.append(raw: labels)
                     } else {
                         w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }

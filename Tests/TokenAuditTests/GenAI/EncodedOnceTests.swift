@@ -46,9 +46,9 @@ import Testing
                 .map { Finding($0.element, strength: 0.5, reason: "r") }
             var writer = ProtoWriter()
             writer.stringArrayAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.labels", findings) { $0.label.rawValue }
-            #expect(LabelAttribute.encoded(for: findings) == writer.bytes, "\(findings.map(\.label))")
-            if findings.count > 1 { #expect(LabelAttribute.encoded(for: findings.reversed()) == nil) }
-            if let first = findings.first { #expect(LabelAttribute.encoded(for: [first] + findings) == nil) }
+            #expect(VerdictAttributes.labels(for: findings) == writer.bytes, "\(findings.map(\.label))")
+            if findings.count > 1 { #expect(VerdictAttributes.labels(for: findings.reversed()) == nil) }
+            if let first = findings.first { #expect(VerdictAttributes.labels(for: [first] + findings) == nil) }
         }
     }
 
@@ -70,8 +70,8 @@ import Testing
         for verdict in Verdict.allCases {
             var writer = ProtoWriter()
             writer.attribute(SpanView.attributesFieldNumber, key: "tokenaudit.verdict", value: .string(verdict.rawValue))
-            #expect(verdict.encodedAttribute == writer.bytes, "\(verdict)")
+            #expect(VerdictAttributes.verdict(verdict) == writer.bytes, "\(verdict)")
         }
-        #expect(Set(Verdict.allCases.map(\.encodedAttribute)).count == Verdict.allCases.count)
+        #expect(Set(Verdict.allCases.map(VerdictAttributes.verdict)).count == Verdict.allCases.count)
     }
 }
