@@ -5,7 +5,9 @@ public struct KeyValueView: WireMessageView {
     public let frame: LengthFrame
     public let key: WireString
     @usableFromInline let bytes: UnsafeRawBufferPointer
-    @usableFromInline let valueFrame: LengthFrame?
+    /// Where the value's `AnyValue` sits, nil when the pair has none: for a
+    /// reader that keeps pairs and decodes values later (`value` does it now).
+    public let valueFrame: LengthFrame?
 
     /// Always inlined: built once per attribute of every span walked, and
     /// the few byte loads of the common layout cost less than the call.

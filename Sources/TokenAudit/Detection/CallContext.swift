@@ -1,7 +1,8 @@
 /// What a `CallDetector` sees when a call arrives: the call, the principal's
 /// earlier calls inside the window (span time, so replaying a week in
 /// seconds sees the same history as living through it), and the group's
-/// baseline.
+/// baseline. Thresholds are the detectors' own (set from the config when
+/// they are made), so the context holds no copy of the config.
 struct CallContext {
     let record: CallRecord
     let history: ArraySlice<CallRecord>
@@ -9,7 +10,6 @@ struct CallContext {
     let baseline: BaselineTable.Baseline?
     let maxTokens: Int?
     let finishReasons: FinishReasons
-    let config: DetectionConfig
 
     /// The principal's own median input and output over its successful
     /// calls in the window (nil below 8 of them). Computed on demand: only

@@ -21,7 +21,7 @@ public final class DetectionEngine: Sendable {
 
     public let config: DetectionConfig
     public let outcomes: OutcomeIndex
-    private let detectors: [any CallDetector]
+    private let detectors: ArrivalDetectors
     private let combiner: VerdictCombiner
     /// `config.window` in span-time nanoseconds (`Duration.components` costs a division per call).
     private let windowNanoseconds: UInt64
@@ -30,11 +30,7 @@ public final class DetectionEngine: Sendable {
     public init(config: DetectionConfig = DetectionConfig(), outcomes: OutcomeIndex = OutcomeIndex()) {
         self.config = config
         self.outcomes = outcomes
-        let all: [any CallDetector] = [
-            RepeatedPromptDetector(), AutomatedLoopDetector(), ContextBloatDetector(),
-            VerboseOutputDetector(), RedundantAgentDetector(), RetryStormDetector(),
-        ]
-        detectors = all.filter { config.settings($0.label).enabled }
+        detectors = ArrivalDetectors(config: config)
         combiner = VerdictCombiner(config: config)
         windowNanoseconds = UInt64(config.window.components.seconds) * 1_000_000_000
         state = Mutex(State(principals: PrincipalTable(
@@ -67,10 +63,8 @@ public final class DetectionEngine: Sendable {
                     let history = principalWindow.history(before: record.start, within: window)
                     let context = CallContext(
                         record: record, history: history, window: principalWindow, baseline: baseline,
-                        maxTokens: maxTokens, finishReasons: finishReasons, config: config)
-                    for detector in detectors {
-                        if let finding = detector.inspect(context) { findings.append(finding) }
-                    }
+                        maxTokens: maxTokens, finishReasons: finishReasons)
+                    detectors.inspect(context, into: &findings)
                     if record.conversation != 0 {
                         growing = history.contains { $0.conversation == record.conversation && $0.inputTokens < record.inputTokens }
                     }

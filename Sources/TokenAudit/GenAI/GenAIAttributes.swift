@@ -1,8 +1,9 @@
 import OTLPWire
 
-/// The attributes of one GenAI span, read in place: key slices and value
-/// views into the request buffer (so it lives only inside the buffer's
-/// scope). A value is copied out only when a lookup asks for it.
+/// The attributes of one GenAI span, read in place: where each key and
+/// value sits in the request buffer (so it lives only inside the buffer's
+/// scope). A value is decoded when a lookup asks for it, and copied out only
+/// when the lookup copies.
 ///
 /// One pass over the span records, besides the keys and values, what every
 /// later question needs: a signature of the keys (`KeySignature`), the key
@@ -14,13 +15,18 @@ import OTLPWire
 /// carries any GenAI key at all: non-LLM spans (the vast majority) cost one
 /// pass over their attribute keys.
 struct GenAIAttributes {
-    private var keys: [WireString] = []
-    private var views: [AnyValueView] = []
+    /// The buffer every entry's ranges point into.
+    private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Each pair with a value, in wire order: one array of ranges, not views.
+    /// Extraction looks up about half of a span's keys, so decoding every
+    /// value (and keeping a 48-byte view of each beside its key) cost more
+    /// than decoding the ones asked for.
+    private var entries: [Entry] = []
     /// One bit per key present (`KeySignature`): a lookup whose bit is clear
     /// is answered without a scan. Extraction asks for every dialect's name
     /// of each fact, so most lookups are for keys a span does not have.
     private var signature = KeySignature()
-    /// For each `GenAIKey`, the index in `views` of its first occurrence, or -1.
+    /// For each `GenAIKey`, the index in `entries` of its first occurrence, or -1.
     private var known = [Int32](repeating: -1, count: GenAIKey.allCases.count)
     /// The families of every key read, `.content` included.
     private(set) var families: KeyFamilies = []
@@ -54,10 +60,17 @@ struct GenAIAttributes {
         }
     }
 
+    /// Where one pair's key and value sit in `bytes`.
+    private struct Entry {
+        let key: Range<Int>
+        let value: LengthFrame
+    }
+
     init() {}
 
     /// The attributes of a resource or scope (no events, no content kept).
     init(_ attributes: RepeatedMessages<KeyValueView>) {
+        bytes = attributes.bytes
         var cursor = ProtoCursor(bytes: attributes.bytes, range: attributes.range)
         while let field = try? cursor.next() {
             guard field.number == attributes.fieldNumber, field.wireType == .lengthDelimited else { continue }
@@ -68,8 +81,8 @@ struct GenAIAttributes {
     /// Replaces what is held with `span`'s attributes and content events,
     /// in one pass over its fields.
     mutating func read(_ span: SpanView, in raw: UnsafeRawBufferPointer) {
-        keys.removeAll(keepingCapacity: true)
-        views.removeAll(keepingCapacity: true)
+        bytes = raw
+        entries.removeAll(keepingCapacity: true)
         contentFields.removeAll(keepingCapacity: true)
         signature = KeySignature()
         known.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
@@ -104,12 +117,15 @@ struct GenAIAttributes {
         let keyFamilies = name?.families ?? KeyFamilies.includingContent(of: key)
         families.formUnion(keyFamilies)
         if keyFamilies.contains(.content) { contentFields.append(extent) }
-        guard let value = pair.value else { return }
-        if let name = name?.key, known[name.rawValue] < 0 { known[name.rawValue] = Int32(views.count) }
-        keys.append(key)
-        views.append(value)
+        guard let value = pair.valueFrame else { return }
+        if let name = name?.key, known[name.rawValue] < 0 { known[name.rawValue] = Int32(entries.count) }
+        entries.append(Entry(key: key.range, value: value))
         signature.insert(hash: hash)
     }
+
+    private func key(at index: Int) -> WireString { WireString(bytes: bytes, range: entries[index].key) }
+
+    private func value(at index: Int) -> AnyValueView { AnyValueView(bytes: bytes, frame: entries[index].value, context: ()) }
 
     /// Whether any key belongs to any of `families`.
     func has(_ families: KeyFamilies) -> Bool { !self.families.isDisjoint(with: families) }
@@ -129,12 +145,12 @@ struct GenAIAttributes {
 
     /// The first attribute named `key`, in place (valid while the request's buffer is).
     func view(_ key: GenAIKey) -> AnyValueView? {
-        index(of: key).map { views[$0] }
+        index(of: key).map(value(at:))
     }
 
     /// The first of `keys` present, in place.
     func firstView(_ keys: GenAIKey...) -> AnyValueView? {
-        firstPresent(keys).map { views[$0.index] }
+        firstPresent(keys).map { value(at: $0.index) }
     }
 
     private func firstPresent(_ keys: [GenAIKey]) -> (key: GenAIKey, index: Int)? {
@@ -152,7 +168,7 @@ struct GenAIAttributes {
 
     /// The first of `keys` present (new conventions first, old ones after).
     func first(_ keys: GenAIKey...) -> (key: GenAIKey, value: AttributeScalar)? {
-        firstPresent(keys).map { ($0.key, AttributeScalar(views[$0.index])) }
+        firstPresent(keys).map { ($0.key, AttributeScalar(value(at: $0.index))) }
     }
 
     /// The first of `keys` with a non-empty text.
@@ -167,9 +183,10 @@ struct GenAIAttributes {
     func name(_ keys: GenAIKey..., reusing names: inout RecentNames) -> String? {
         for key in keys {
             guard let index = index(of: key) else { continue }
-            if case .string(let wire) = views[index].value {
+            let view = value(at: index)
+            if case .string(let wire) = view.value {
                 if wire.count > 0 { return names.string(for: wire) }
-            } else if let text = AttributeScalar(views[index]).text, !text.isEmpty {
+            } else if let text = AttributeScalar(view).text, !text.isEmpty {
                 return text
             }
         }
@@ -181,7 +198,7 @@ struct GenAIAttributes {
     func finishReasons(_ keys: GenAIKey...) -> FinishReasons {
         for key in keys {
             guard let index = index(of: key) else { continue }
-            switch views[index].value {
+            switch value(at: index).value {
             case .string(let s): return FinishReasons(s)
             case .array(let items):
                 var reasons: FinishReasons = []
@@ -197,7 +214,7 @@ struct GenAIAttributes {
 
     /// The first attribute named `key`, copied out.
     subscript(named key: String) -> AttributeScalar? {
-        firstIndex(of: key).map { AttributeScalar(views[$0]) }
+        firstIndex(of: key).map { AttributeScalar(value(at: $0)) }
     }
 
     /// The text of the attribute named `key`, when present and not empty.
@@ -206,15 +223,15 @@ struct GenAIAttributes {
         return s
     }
 
-    private func firstIndex(of key: String) -> Int? {
-        return key.withBorrowedUTF8 { wanted in
+    private func firstIndex(of name: String) -> Int? {
+        name.withBorrowedUTF8 { wanted in
             guard signature.mayContain(wanted) else { return nil }
-            return keys.firstIndex { $0.equals(wanted) }
+            return entries.indices.first { key(at: $0).equals(wanted) }
         }
     }
 
     func hasKey(_ key: StaticString) -> Bool {
-        key.withUTF8Buffer { signature.mayContain(UnsafeRawBufferPointer($0)) } && keys.contains { $0.equals(key) }
+        key.withUTF8Buffer { signature.mayContain(UnsafeRawBufferPointer($0)) } && entries.indices.contains { self.key(at: $0).equals(key) }
     }
 
     /// Values of the `prefix{i}suffix` family, in index order, in place.
@@ -223,12 +240,12 @@ struct GenAIAttributes {
         guard families.contains(family) else { return [] }
         // Counted first, so the array is made once at its size; instrumentations
         // write a family in index order, so sorting is the exception.
-        let count = keys.reduce(0) { $0 + (Self.familyIndex(of: $1, prefix, suffix) == nil ? 0 : 1) }
+        let count = entries.indices.reduce(0) { $0 + (Self.familyIndex(of: key(at: $1), prefix, suffix) == nil ? 0 : 1) }
         guard count > 0 else { return [] }
         var found: [(index: Int, value: AnyValueView)] = []
         found.reserveCapacity(count)
-        for index in keys.indices {
-            if let position = Self.familyIndex(of: keys[index], prefix, suffix) { found.append((position, views[index])) }
+        for index in entries.indices {
+            if let position = Self.familyIndex(of: key(at: index), prefix, suffix) { found.append((position, value(at: index))) }
         }
         if zip(found, found.dropFirst()).contains(where: { $0.index > $1.index }) { found.sort { $0.index < $1.index } }
         return found
@@ -237,7 +254,7 @@ struct GenAIAttributes {
     /// The first attribute named `prefix{index}suffix` (a message's role
     /// beside its content), found without spelling the name.
     func member(_ prefix: StaticString, _ index: Int, _ suffix: StaticString) -> AnyValueView? {
-        keys.indices.first { Self.familyIndex(of: keys[$0], prefix, suffix) == index }.map { views[$0] }
+        entries.indices.first { Self.familyIndex(of: key(at: $0), prefix, suffix) == index }.map(value(at:))
     }
 
     /// The `i` of a key spelled `prefix{i}suffix` (decimal digits), or nil.

@@ -118,8 +118,10 @@ struct LLMCallExtractor: Sendable {
     static func usage(_ a: GenAIAttributes, problems: inout [String]) -> TokenUsage {
         func count(_ keys: GenAIKey...) -> Int? {
             for key in keys {
-                guard let value = a[key] else { continue }
-                switch value.count {
+                guard let view = a.view(key) else { continue }
+                // The common case, an int in range, without an `AttributeScalar`.
+                if case .int(let i) = view.value, case .success(let n) = AttributeScalar.check(i) { return n }
+                switch AttributeScalar(view).count {
                 case .success(let n): return n
                 case .failure(let problem):
                     problems.append("\(key.name) \(problem)")

@@ -7,10 +7,18 @@ struct ContextBloatDetector: CallDetector {
     /// An answer this small next to its input is "a short question" (stuffed
     /// prompts measure 0.1–0.6%; RAG answers run higher).
     static let tinyOutputShare = 0.02
+    /// `bloat_min_input_tokens`, `bloat_factor`.
+    let minInputTokens: Int
+    let factor: Double
+
+    init(config: DetectionConfig) {
+        minInputTokens = config.bloatMinInputTokens
+        factor = config.bloatFactor
+    }
 
     func inspect(_ c: CallContext) -> Finding? {
         let input = Double(c.record.inputTokens)
-        guard c.record.inputTokens >= c.config.bloatMinInputTokens else { return nil }
+        guard c.record.inputTokens >= minInputTokens else { return nil }
         let outputShare = Double(c.record.outputTokens) / input
         guard outputShare <= Self.tinyOutputShare else { return nil }
         let typical = c.baseline?.medianInput
@@ -18,11 +26,11 @@ struct ContextBloatDetector: CallDetector {
         // Far above in both senses: a multiple of the median, and outside the
         // group's spread (3 scaled MADs), so a team of heavy users is its own norm.
         let farAbove = c.baseline.map { b in
-            input / max(1, b.medianInput) >= c.config.bloatFactor && input > b.medianInput + 3 * 1.4826 * b.inputDeviation
+            input / max(1, b.medianInput) >= factor && input > b.medianInput + 3 * 1.4826 * b.inputDeviation
         } ?? false
 
         var samePasted = 0
-        for earlier in c.history where earlier.inputTokens >= UInt32(c.config.bloatMinInputTokens) {
+        for earlier in c.history where earlier.inputTokens >= UInt32(minInputTokens) {
             let sameDocument = c.record.context != 0 && earlier.context == c.record.context && earlier.prompt != c.record.prompt
             let sameSize = c.record.context == 0 && abs(Double(earlier.inputTokens) - input) <= 64
             if sameDocument || sameSize, Double(earlier.outputTokens) <= Double(earlier.inputTokens) * Self.tinyOutputShare { samePasted += 1 }
@@ -33,7 +41,7 @@ struct ContextBloatDetector: CallDetector {
         var reason = "\(c.record.inputTokens) input tokens for \(c.record.outputTokens) output tokens (\(Self.percent(outputShare)) out)"
         if let ratio, farAbove { reason += ", \(Self.times(ratio)) the median input of this team and model (\(Int(typical ?? 0)))" }
         if samePasted > 0 { reason += "; the same large context was sent \(samePasted) times before with equally short answers" }
-        if let own = c.principalMedians(), own.input >= Double(c.config.bloatMinInputTokens) {
+        if let own = c.principalMedians(), own.input >= Double(minInputTokens) {
             reason += "; this principal's median input is \(Int(own.input)) tokens"
         }
         return Finding(label, strength: strength, reason: reason + ".")

@@ -3,6 +3,12 @@
 /// input size within 5% when content is not captured).
 struct RedundantAgentDetector: CallDetector {
     let label = DetectionLabel.redundantAgent
+    /// `near_duplicate_bits`.
+    let nearDuplicateBits: Int
+
+    init(config: DetectionConfig) {
+        nearDuplicateBits = config.nearDuplicateBits
+    }
 
     func inspect(_ c: CallContext) -> Finding? {
         guard c.record.agent != 0 else { return nil }
@@ -10,7 +16,7 @@ struct RedundantAgentDetector: CallDetector {
         let input = Double(c.record.inputTokens)
         for earlier in c.history where earlier.agent != 0 && earlier.agent != c.record.agent {
             let sameSystem = c.record.system != 0 && earlier.system == c.record.system
-            let sameTask = earlier.samePrompt(as: c.record, maxDistance: c.config.nearDuplicateBits)
+            let sameTask = earlier.samePrompt(as: c.record, maxDistance: nearDuplicateBits)
                 || (sameSystem && abs(Double(earlier.inputTokens) - input) <= input * 0.05)
             if sameTask && (sameSystem || c.record.system == 0) { others.insert(earlier.agent) }
         }

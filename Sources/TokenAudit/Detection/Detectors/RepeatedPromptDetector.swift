@@ -4,16 +4,26 @@
 /// thing twice) is not either.
 struct RepeatedPromptDetector: CallDetector {
     let label = DetectionLabel.repeatedPrompt
+    /// `near_duplicate_bits`, `min_repeats`, `min_metadata_repeats`.
+    let nearDuplicateBits: Int
+    let minRepeats: Int
+    let minMetadataRepeats: Int
+
+    init(config: DetectionConfig) {
+        nearDuplicateBits = config.nearDuplicateBits
+        minRepeats = config.minRepeats
+        minMetadataRepeats = config.minMetadataRepeats
+    }
 
     func inspect(_ c: CallContext) -> Finding? {
         let content = c.record.flags.contains(.content)
         var repeats = 0
         var oldest = c.record.start
-        for earlier in c.history where !earlier.failed && earlier.samePrompt(as: c.record, maxDistance: c.config.nearDuplicateBits) {
+        for earlier in c.history where !earlier.failed && earlier.samePrompt(as: c.record, maxDistance: nearDuplicateBits) {
             repeats += 1
             oldest = min(oldest, earlier.start)
         }
-        let needed = content ? c.config.minRepeats : c.config.minMetadataRepeats
+        let needed = content ? minRepeats : minMetadataRepeats
         guard repeats >= needed else { return nil }
         // Without content the stand-in fingerprint (model + exact input
         // tokens) can collide by chance; a loop makes it dominate the history.

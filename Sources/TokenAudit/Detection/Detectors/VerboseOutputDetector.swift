@@ -3,10 +3,16 @@
 /// kept when nothing consumes it (`DetectionEngine` drops it otherwise).
 struct VerboseOutputDetector: CallDetector {
     let label = DetectionLabel.verboseOutput
+    /// `verbose_min_output_tokens`.
+    let minOutputTokens: Int
+
+    init(config: DetectionConfig) {
+        minOutputTokens = config.verboseMinOutputTokens
+    }
 
     func inspect(_ c: CallContext) -> Finding? {
         let output = Int(c.record.outputTokens)
-        guard output >= c.config.verboseMinOutputTokens else { return nil }
+        guard output >= minOutputTokens else { return nil }
         let stoppedAtLimit = c.finishReasons.contains(.length) || c.record.flags.contains(.outputAtLimit)
         // The usual output: the team and model's, or failing that the principal's own.
         var typical = c.baseline?.medianOutput ?? 0
