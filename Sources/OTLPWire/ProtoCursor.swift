@@ -85,6 +85,21 @@ public struct ProtoCursor {
             start: start, valueStart: valueStart, value: value, payload: payload)
     }
 
+    /// The next field if it is tagged `tag` (a one-byte tag of a
+    /// length-delimited field) with a one-byte length, as encoders write the
+    /// short messages that fill a record (attributes): its extent (tag to
+    /// end) and payload. Nil, the cursor unmoved, for anything else, which
+    /// `next` then reads. Bounds-checked like `next`.
+    @inlinable @inline(__always)
+    public mutating func nextShortField(tag: UInt8) -> (extent: Range<Int>, payload: Range<Int>)? {
+        guard end - offset >= 2, bytes[offset] == tag else { return nil }
+        let length = Int(bytes[offset + 1])
+        guard length < 0x80, length <= end - offset - 2 else { return nil }
+        let start = offset
+        offset += 2 + length
+        return (start..<offset, (start + 2)..<offset)
+    }
+
     @inlinable @inline(__always)
     mutating func readVarint() throws(WireError) -> UInt64 {
         // Fast path: one byte covers every tag of OTLP and most lengths.

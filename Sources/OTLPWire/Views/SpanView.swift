@@ -34,58 +34,69 @@ public struct SpanView: WireMessageView {
     public init(bytes: UnsafeRawBufferPointer, frame: LengthFrame, context parents: ParentFrames) {
         self.frame = frame
         self.parents = parents
-        let none = WireString(bytes: bytes, range: frame.payload.lowerBound..<frame.payload.lowerBound)
-        var traceID = none, spanID = none, traceState = none, parentSpanID = none, name = none
+        // Ranges while walking, strings made at the end: five `WireString`s
+        // (each carrying the buffer) kept the loop's state on the stack.
+        let empty = frame.payload.lowerBound..<frame.payload.lowerBound
+        var traceID = empty, spanID = empty, traceState = empty, parentSpanID = empty, name = empty
         var flags: UInt32 = 0, kind: UInt32 = 0
         var start: UInt64 = 0, end: UInt64 = 0
         var droppedAttributes: UInt32 = 0, droppedEvents: UInt32 = 0, droppedLinks: UInt32 = 0
-        var status: StatusView?
+        var statusFrame: LengthFrame?
         // Where the repeated fields lie (first to last of each), so walking
         // them later skips the rest of the span: every pass-through span
         // has its attribute keys scanned.
-        let empty = frame.payload.lowerBound..<frame.payload.lowerBound
         var attributeFields = empty, eventFields = empty, linkFields = empty
         var initials = KeyInitials()
         func cover(_ range: inout Range<Int>, _ extent: Range<Int>) {
             range = range.isEmpty ? extent : range.lowerBound..<extent.upperBound
         }
         var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
-        while let field = cursor.nextField() {
+        while true {
+            // Attributes are most of a span's fields, nearly all short: read
+            // without the general decoder (same fields, same result).
+            if let pair = cursor.nextShortField(tag: Self.attributeTag) {
+                cover(&attributeFields, pair.extent)
+                initials.insertKey(of: bytes, pair: pair.payload)
+                continue
+            }
+            guard let field = cursor.nextField() else { break }
             switch (field.number, field.wireType) {
             case (9, .lengthDelimited):
                 cover(&attributeFields, field.extent)
                 initials.insertKey(of: bytes, pair: field.payload)
             case (11, .lengthDelimited): cover(&eventFields, field.extent)
             case (13, .lengthDelimited): cover(&linkFields, field.extent)
-            case (1, .lengthDelimited): traceID = WireString(bytes: bytes, range: field.payload)
-            case (2, .lengthDelimited): spanID = WireString(bytes: bytes, range: field.payload)
-            case (3, .lengthDelimited): traceState = WireString(bytes: bytes, range: field.payload)
-            case (4, .lengthDelimited): parentSpanID = WireString(bytes: bytes, range: field.payload)
-            case (5, .lengthDelimited): name = WireString(bytes: bytes, range: field.payload)
+            case (1, .lengthDelimited): traceID = field.payload
+            case (2, .lengthDelimited): spanID = field.payload
+            case (3, .lengthDelimited): traceState = field.payload
+            case (4, .lengthDelimited): parentSpanID = field.payload
+            case (5, .lengthDelimited): name = field.payload
             case (6, .varint): kind = UInt32(truncatingIfNeeded: field.value)
             case (7, .fixed64): start = field.value
             case (8, .fixed64): end = field.value
             case (10, .varint): droppedAttributes = UInt32(truncatingIfNeeded: field.value)
             case (12, .varint): droppedEvents = UInt32(truncatingIfNeeded: field.value)
             case (14, .varint): droppedLinks = UInt32(truncatingIfNeeded: field.value)
-            case (15, .lengthDelimited): status = StatusView(bytes: bytes, frame: field.frame, context: ())
+            case (15, .lengthDelimited): statusFrame = field.frame
             case (16, .fixed32): flags = UInt32(truncatingIfNeeded: field.value)
             default: break
             }
         }
-        self.traceID = traceID
-        self.spanID = spanID
-        self.traceState = traceState
-        self.parentSpanID = parentSpanID
+        self.traceID = WireString(bytes: bytes, range: traceID)
+        self.spanID = WireString(bytes: bytes, range: spanID)
+        self.traceState = WireString(bytes: bytes, range: traceState)
+        self.parentSpanID = WireString(bytes: bytes, range: parentSpanID)
         self.flags = flags
-        self.name = name
+        self.name = WireString(bytes: bytes, range: name)
         self.kind = kind
         self.startTimeUnixNano = start
         self.endTimeUnixNano = end
         self.droppedAttributesCount = droppedAttributes
         self.droppedEventsCount = droppedEvents
         self.droppedLinksCount = droppedLinks
-        self.status = status
+        // The last status on the wire wins, as before (singular message
+        // fields sent twice are refused by the validator anyway).
+        self.status = statusFrame.map { StatusView(bytes: bytes, frame: $0, context: ()) }
         attributes = RepeatedMessages(bytes: bytes, range: attributeFields, fieldNumber: 9)
         attributeKeyInitials = initials
         events = RepeatedMessages(bytes: bytes, range: eventFields, fieldNumber: 11)
@@ -99,6 +110,8 @@ public struct SpanView: WireMessageView {
 
     /// Field number of `Span.attributes`, for splicing.
     public static let attributesFieldNumber: UInt32 = 9
+    /// Its tag byte (field 9, length-delimited).
+    @usableFromInline static let attributeTag = UInt8(9 << 3 | 2)
     /// Field number of `Span.events`.
     public static let eventsFieldNumber: UInt32 = 11
 }
