@@ -13,19 +13,28 @@ public final class OutcomeIndex: Sendable {
         var key: UInt64 {
             switch self {
             case .trace(let id): WireIDKey.of(id)
-            case .response(let id): Self.key(kind: "response", id)
-            case .conversation(let id): Self.key(kind: "conversation", id)
+            case .response(let id): Self.key(Self.responseSeed, id)
+            case .conversation(let id): Self.key(Self.conversationSeed, id)
             }
         }
 
         /// `StableHash.of(kind + "\u{1F}" + id)`, without building the string
-        /// (computed for every call that carries a response or conversation id).
-        private static func key(kind: StaticString, _ id: String) -> UInt64 {
+        /// (computed for every call that carries a response or conversation id),
+        /// from the hash of the kind and separator, made once per kind.
+        private static func key(_ seed: StableHash, _ id: String) -> UInt64 {
+            var hash = seed
+            hash.add(id)
+            return hash.value
+        }
+
+        private static let responseSeed = seed(kind: "response")
+        private static let conversationSeed = seed(kind: "conversation")
+
+        private static func seed(kind: StaticString) -> StableHash {
             var hash = StableHash()
             kind.withUTF8Buffer { hash.add(bytes: UnsafeRawBufferPointer($0)) }
             hash.add(bytes: CollectionOfOne(0x1F))
-            hash.add(id)
-            return hash.value
+            return hash
         }
     }
 

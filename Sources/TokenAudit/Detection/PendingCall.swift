@@ -40,9 +40,11 @@ struct ObservableCall: Sendable {
     var maxTokens: Int?
     var finishReasons: FinishReasons
 
-    init(_ call: borrowing LLMCall, summary: CallSummary) {
+    /// `baselineKey`: `BaselineTable.key` of the call's team, model and
+    /// operation, when the caller has it at hand (a request repeats them).
+    init(_ call: borrowing LLMCall, summary: CallSummary, baselineKey: UInt64? = nil) {
         record = CallRecord(call)
-        baselineKey = BaselineTable.key(team: call.team, model: call.model, operation: call.operation)
+        self.baselineKey = baselineKey ?? BaselineTable.key(team: call.team, model: call.model, operation: call.operation)
         pending = PendingCall(call, record: record, summary: summary)
         maxTokens = call.maxTokens
         finishReasons = call.finishReasons

@@ -11,6 +11,8 @@ struct PrincipalResolver: Sendable {
     let attributes: [String]
     let teamAttribute: String
     let directory: TeamDirectory?
+    /// `Principal.source` of each attribute found on a resource, made once.
+    private let resourceSources: [String]
 
     /// What one resource says about its callers, every string copied out.
     struct ResourceIdentity: Sendable {
@@ -27,21 +29,22 @@ struct PrincipalResolver: Sendable {
         self.attributes = attributes
         self.teamAttribute = teamAttribute
         self.directory = directory
+        resourceSources = attributes.map { "resource:\($0)" }
     }
 
     /// Reads the resource's principal, team and service attributes in one pass.
     func identity(of resource: ResourceView?) -> ResourceIdentity {
         guard let resource else { return .none }
         var identity = ResourceIdentity(principals: Array(repeating: nil, count: attributes.count), team: nil, service: nil)
-        for pair in resource.attributes {
-            guard let value = pair.value else { continue }
+        for pair in resource.attributes where pair.valueFrame != nil {
             // The first occurrence of a key wins, as on spans; one key may
             // play several parts (`service.name` as a principal attribute).
-            if identity.service == nil, pair.key.equals("service.name") { identity.service = Self.nonEmptyText(value) }
-            if identity.team == nil, Self.key(pair.key, is: teamAttribute) { identity.team = Self.nonEmptyText(value) }
+            // Values are decoded only for the keys wanted.
+            if identity.service == nil, pair.key.equals("service.name") { identity.service = Self.nonEmptyText(pair.value) }
+            if identity.team == nil, Self.key(pair.key, is: teamAttribute) { identity.team = Self.nonEmptyText(pair.value) }
             for index in attributes.indices where identity.principals[index] == nil && Self.key(pair.key, is: attributes[index]) {
-                identity.principals[index] = Self.nonEmptyText(value).map {
-                    Principal(id: $0, kind: .user, source: "resource:\(attributes[index])")
+                identity.principals[index] = Self.nonEmptyText(pair.value).map {
+                    Principal(id: $0, kind: .user, source: resourceSources[index])
                 }
             }
         }
@@ -68,12 +71,11 @@ struct PrincipalResolver: Sendable {
     }
 
     private static func key(_ wire: WireString, is name: String) -> Bool {
-        var name = name
-        return name.withUTF8 { wire.equals(UnsafeRawBufferPointer($0)) }
+        name.withBorrowedUTF8 { wire.equals($0) }
     }
 
-    private static func nonEmptyText(_ value: AnyValueView) -> String? {
-        guard let text = AttributeScalar(value).text, !text.isEmpty else { return nil }
+    private static func nonEmptyText(_ value: AnyValueView?) -> String? {
+        guard let value, let text = AttributeScalar(value).text, !text.isEmpty else { return nil }
         return text
     }
 }

@@ -13,6 +13,9 @@ import OTLPWire
 /// Valid only inside the request buffer's `withUnsafeReadableBytes` (`raw`).
 struct RequestExtraction {
     private let stage: GenAIStage
+    /// The stage's, held here: read through the stage (a class) on every
+    /// span, the struct was copied out each time (a retain per array and string).
+    private let extractor: LLMCallExtractor
     private let raw: UnsafeRawBufferPointer
     private(set) var extracted: ExtractedRequest
     private(set) var tally = GenAIStats.ExtractionTally()
@@ -22,6 +25,8 @@ struct RequestExtraction {
     private var identity: (group: Int, value: PrincipalResolver.ResourceIdentity)?
     /// A request's spans repeat a model or two: the last price is kept at hand.
     private var lastPrice: (model: String, price: ModelPrice?)?
+    /// And a group or two: the last baseline key likewise (it hashes three strings).
+    private var lastBaseline: (team: String?, model: String?, operation: LLMOperation, key: UInt64)?
     private var names = RecentNames()
     private var identities = IdentityAttributes()
 
@@ -31,6 +36,7 @@ struct RequestExtraction {
 
     init(_ batch: TelemetryBatch, in raw: UnsafeRawBufferPointer, by stage: GenAIStage) {
         self.stage = stage
+        extractor = stage.extractor
         self.raw = raw
         extracted = ExtractedRequest(batch: batch)
     }
@@ -57,9 +63,9 @@ struct RequestExtraction {
         }
         let group = resourceSpans.frame.payload.lowerBound
         if identity?.group != group {
-            identity = (group, stage.extractor.principals.identity(of: resourceSpans.resource))
+            identity = (group, extractor.principals.identity(of: resourceSpans.resource))
         }
-        guard let call = stage.extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none, names: &names)
+        guard let call = extractor.extract(span, attributes: attributes, resource: identity?.value ?? .none, names: &names)
         else { return }
         var modelPrice: ModelPrice?
         if !call.isAggregate, let model = call.model {
@@ -101,6 +107,14 @@ struct RequestExtraction {
         }
         guard leaf else { return }  // tools and agent spans are trace evidence
         leafCall = true
-        extracted.calls.append(ExtractedCall(target: target, call: ObservableCall(call, summary: CallSummary(call, cost: cost, co2Grams: co2))))
+        let baselineKey: UInt64
+        if let last = lastBaseline, last.team == call.team, last.model == call.model, last.operation == call.operation {
+            baselineKey = last.key
+        } else {
+            baselineKey = BaselineTable.key(team: call.team, model: call.model, operation: call.operation)
+            lastBaseline = (call.team, call.model, call.operation, baselineKey)
+        }
+        let observable = ObservableCall(call, summary: CallSummary(call, cost: cost, co2Grams: co2), baselineKey: baselineKey)
+        extracted.calls.append(ExtractedCall(target: target, call: observable))
     }
 }

@@ -1,3 +1,4 @@
+import NIOCore
 import OTLPWire
 import TestSupport
 import Testing
@@ -73,5 +74,35 @@ import Testing
             #expect(VerdictAttributes.verdict(verdict) == writer.bytes, "\(verdict)")
         }
         #expect(Set(Verdict.allCases.map(VerdictAttributes.verdict)).count == Verdict.allCases.count)
+    }
+
+    /// A request's calls reuse the baseline key of the call before when
+    /// team, model and operation repeat: every call's key must be the one
+    /// computed from its own, through runs that change each part alone.
+    @Test func baselineKeysReusedWithinARequestAreEachCallsOwn() throws {
+        let groups: [(team: String?, model: String, operation: String)] = [
+            ("payments", "gpt-4o", "chat"), ("payments", "gpt-4o", "chat"), ("search", "gpt-4o", "chat"),
+            ("search", "gpt-4o-mini", "chat"), ("search", "gpt-4o-mini", "text_completion"), (nil, "gpt-4o-mini", "text_completion"),
+            (nil, "gpt-4o-mini", "text_completion"), ("payments", "gpt-4o", "chat"),
+        ]
+        var spans: [SpanModel] = []
+        for (index, group) in groups.enumerated() {
+            var attributes = [kv("gen_ai.operation.name", group.operation), kv("gen_ai.request.model", group.model),
+                              kv("gen_ai.usage.input_tokens", 100), kv("user.id", "alice")]
+            if let team = group.team { attributes.append(kv("team", team)) }
+            var span = try #require(traces(attributes, spanID: UInt8(index + 1)).resourceSpans.first?.scopeSpans.first?.spans.first)
+            span.spanID = Array(repeating: UInt8(index + 1), count: 8)
+            spans.append(span)
+        }
+        let model = TracesModel(resourceSpans: [ResourceSpansModel(resource: ResourceModel(attributes: []),
+                                                                    scopeSpans: [ScopeSpansModel(spans: spans)])])
+        let stage = RecordingGenAIStage().stage
+        let extracted = stage.extract(TelemetryBatch(signal: .traces, request: ByteBuffer(bytes: model.encode()), itemCount: spans.count))
+        #expect(extracted.calls.count == groups.count)
+        for (call, group) in zip(extracted.calls, groups) {
+            let operation = LLMOperation(name: group.operation)
+            #expect(call.call.baselineKey == BaselineTable.key(team: group.team, model: group.model, operation: operation),
+                    "\(group)")
+        }
     }
 }
