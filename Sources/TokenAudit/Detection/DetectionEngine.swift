@@ -38,8 +38,8 @@ public final class DetectionEngine: Sendable {
     }
 
     /// Step 1 for a leaf model call; retains its trace until `decide`.
-    func observe(_ call: LLMCall, summary: CallSummary? = nil) -> PendingCall {
-        observe(ObservableCall(call, summary: summary ?? CallSummary(call, cost: nil, co2Grams: 0)))
+    func observe(_ call: LLMCall) -> PendingCall {
+        observe(ObservableCall(call, summary: CallSummary(call, cost: nil, co2Grams: 0)))
     }
 
     /// Step 1 for a call prepared beforehand (off the ordered path).

@@ -1,7 +1,6 @@
 /// A call between `DetectionEngine.observe` and `decide`: the findings made
 /// on arrival and the keys that trace evidence and outcomes are looked up by.
 struct PendingCall: Sendable {
-    var principal: String
     var trace: UInt64
     var span: UInt64
     var end: UInt64
@@ -16,9 +15,13 @@ struct PendingCall: Sendable {
     /// What the summaries record once the call is judged.
     var summary: CallSummary
 
+    /// The summary's: one reference to the string, not two, in a value
+    /// copied several times on its way to a verdict.
+    var principal: String { summary.principal }
+
+    /// `summary` is the call's own (`CallSummary(call, …)`): the principal is read from it.
     init(_ call: borrowing LLMCall, record: CallRecord, summary: CallSummary) {
         self.summary = summary
-        principal = call.principal.id
         trace = WireIDKey.of(call.traceID)
         span = WireIDKey.of(call.spanID)
         end = call.endTimeUnixNano
