@@ -50,20 +50,21 @@ public struct SpanView: WireMessageView {
         func cover(_ range: inout Range<Int>, _ extent: Range<Int>) {
             range = range.isEmpty ? extent : range.lowerBound..<extent.upperBound
         }
+        func attribute(_ extent: Range<Int>, _ pair: Range<Int>) {
+            cover(&attributeFields, extent)
+            initials.insertKey(of: bytes, pair: pair)
+        }
         var cursor = ProtoCursor(bytes: bytes, range: frame.payload)
         while true {
             // Attributes are most of a span's fields, nearly all short: read
             // without the general decoder (same fields, same result).
-            if let pair = cursor.nextShortField(tag: Self.attributeTag) {
-                cover(&attributeFields, pair.extent)
-                initials.insertKey(of: bytes, pair: pair.payload)
+            if let short = cursor.nextShortField(tag: Self.attributeTag) {
+                attribute(short.extent, short.payload)
                 continue
             }
             guard let field = cursor.nextField() else { break }
             switch (field.number, field.wireType) {
-            case (9, .lengthDelimited):
-                cover(&attributeFields, field.extent)
-                initials.insertKey(of: bytes, pair: field.payload)
+            case (9, .lengthDelimited): attribute(field.extent, field.payload)
             case (11, .lengthDelimited): cover(&eventFields, field.extent)
             case (13, .lengthDelimited): cover(&linkFields, field.extent)
             case (1, .lengthDelimited): traceID = field.payload
