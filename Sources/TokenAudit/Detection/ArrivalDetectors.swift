@@ -21,7 +21,7 @@ struct ArrivalDetectors: Sendable {
         contextBloat = ContextBloatDetector(config: config)
         verboseOutput = VerboseOutputDetector(config: config)
         redundantAgent = RedundantAgentDetector(config: config)
-        enabled = DetectionLabel.allCases.map { config.settings($0).enabled }
+        enabled = config.settingsByOrdinal.map(\.enabled)
     }
 
     /// Appends what every enabled detector finds in `context`.

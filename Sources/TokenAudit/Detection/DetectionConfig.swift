@@ -35,6 +35,14 @@ public struct DetectionConfig: Sendable, Equatable {
         detectors[label] ?? DetectorSettings(enabled: true, weight: 0)
     }
 
+    /// `settings(_:)` of every label, indexed by `DetectionLabel.ordinal`:
+    /// for tables read per call (a `settings` lookup hashes the label).
+    var settingsByOrdinal: [DetectorSettings] {
+        var table = [DetectorSettings](repeating: DetectorSettings(enabled: true, weight: 0), count: DetectionLabel.allCases.count)
+        for label in DetectionLabel.allCases { table[label.ordinal] = settings(label) }
+        return table
+    }
+
     init(_ m: inout ConfigMapping) {
         window = m.duration("window", default: window)
         if window < .seconds(60) || window > .seconds(30 * 86400) { m.report("window", "must be between 1m and 30d") }

@@ -40,9 +40,8 @@ public struct Decision: Sendable, Equatable {
 /// other, none can exceed 1); genuine evidence then scales it down.
 /// `automated_loop` alone is capped: honest batch jobs are automated too.
 struct VerdictCombiner: Sendable {
-    /// Each label's settings by `DetectionLabel.ordinal`, resolved once: a
-    /// `DetectionConfig.settings` lookup hashes the label, and the combiner
-    /// asks two or three times per finding of every call.
+    /// Each label's settings by `DetectionLabel.ordinal`, resolved once: the
+    /// combiner asks two or three times per finding of every call.
     private let settings: [DetectorSettings]
     private let labelThreshold: Double
     private let suspectThreshold: Double
@@ -50,9 +49,7 @@ struct VerdictCombiner: Sendable {
     static let loopCapAlone = 0.25
 
     init(config: DetectionConfig) {
-        var settings = [DetectorSettings](repeating: DetectorSettings(enabled: true, weight: 0), count: DetectionLabel.allCases.count)
-        for label in DetectionLabel.allCases { settings[label.ordinal] = config.settings(label) }
-        self.settings = settings
+        settings = config.settingsByOrdinal
         labelThreshold = config.labelThreshold
         suspectThreshold = config.suspectThreshold
         performativeThreshold = config.performativeThreshold

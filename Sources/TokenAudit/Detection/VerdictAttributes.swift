@@ -1,13 +1,32 @@
 import OTLPWire
 
-/// The parts of a call's verdict attributes (DESIGN.md §3.2) whose bytes
-/// repeat, encoded once at start: `tokenaudit.verdict` is one of three
+/// A call's verdict attributes (DESIGN.md §3.2), with the parts whose
+/// bytes repeat encoded once at start: `tokenaudit.verdict` is one of three
 /// fields, `tokenaudit.labels` one of 2⁷ label sets (a few kilobytes in
 /// all), and `tokenaudit.score` has a fixed tag and key. Written field by
 /// field for every judged call, the labels alone cost about 800
 /// instructions.
 enum VerdictAttributes {
-    static let score = NumericAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.score")
+    private static let score = NumericAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.score")
+
+    /// Verdict, score, and (when anything was found) labels and one reason
+    /// per label, as `Span.attributes` fields.
+    static func write(_ decision: Decision, into w: inout ProtoWriter) {
+        w.append(raw: verdict(decision.verdict))
+        w.append(score, double: decision.score)
+        guard !decision.findings.isEmpty else { return }
+        let field = SpanView.attributesFieldNumber
+        // Written straight from the findings: no intermediate string arrays.
+        if let labels = labels(for: decision.findings) {
+            w.append(raw: labels)
+        } else {
+            w.stringArrayAttribute(field, key: labelsKey, decision.findings) { $0.label.rawValue }
+        }
+        // Sentences carry numbers: they do not repeat as the labels do.
+        w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
+    }
+
+    private static let labelsKey = "tokenaudit.labels"
 
     /// The `tokenaudit.verdict` field for `verdict`.
     static func verdict(_ verdict: Verdict) -> [UInt8] {
@@ -45,7 +64,7 @@ enum VerdictAttributes {
     private static let labelSets: [[UInt8]] = (0..<(1 << DetectionLabel.allCases.count)).map { set in
         let labels = DetectionLabel.allCases.filter { set & (1 << $0.ordinal) != 0 }.sorted()
         var writer = ProtoWriter()
-        writer.stringArrayAttribute(SpanView.attributesFieldNumber, key: "tokenaudit.labels", labels) { $0.rawValue }
+        writer.stringArrayAttribute(SpanView.attributesFieldNumber, key: labelsKey, labels) { $0.rawValue }
         return writer.bytes
     }
 }

@@ -171,6 +171,15 @@ struct GenAIAttributes {
         firstPresent(keys).map { ($0.key, AttributeScalar(value(at: $0.index))) }
     }
 
+    /// The attribute named `key` as a token count (`AttributeScalar.count`),
+    /// nil when absent. An int, the common case, is checked as it is, without
+    /// an `AttributeScalar` (same result).
+    func count(_ key: GenAIKey) -> Result<Int, CountProblem>? {
+        guard let view = view(key) else { return nil }
+        if case .int(let i) = view.value { return AttributeScalar.check(i) }
+        return AttributeScalar(view).count
+    }
+
     /// The first of `keys` with a non-empty text.
     func string(_ keys: GenAIKey...) -> String? {
         for key in keys { if let s = self[key]?.text, !s.isEmpty { return s } }

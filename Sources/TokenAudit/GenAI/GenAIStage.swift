@@ -212,19 +212,7 @@ struct ObservedRequest: Sendable {
             for index in pending.indices {
                 let decision = detection.decide(pending[index].call)
                 judged.append(JudgedCall(summary: pending[index].call.summary, decision: decision))
-                writer.append(to: pending[index].target) { w in
-                    let field = SpanView.attributesFieldNumber
-                    w.append(raw: VerdictAttributes.verdict(decision.verdict))
-                    w.append(VerdictAttributes.score, double: decision.score)
-                    guard !decision.findings.isEmpty else { return }
-                    // Written straight from the findings: no intermediate string arrays.
-                    if let labels = VerdictAttributes.labels(for: decision.findings) {
-                        w.append(raw: labels)
-                    } else {
-                        w.stringArrayAttribute(field, key: "tokenaudit.labels", decision.findings) { $0.label.rawValue }
-                    }
-                    w.stringArrayAttribute(field, key: "tokenaudit.reasons", decision.findings) { $0.reason }
-                }
+                writer.append(to: pending[index].target) { VerdictAttributes.write(decision, into: &$0) }
             }
             if !judged.isEmpty { onJudged(judged) }
         }

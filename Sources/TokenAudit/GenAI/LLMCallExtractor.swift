@@ -118,10 +118,8 @@ struct LLMCallExtractor: Sendable {
     static func usage(_ a: GenAIAttributes, problems: inout [String]) -> TokenUsage {
         func count(_ keys: GenAIKey...) -> Int? {
             for key in keys {
-                guard let view = a.view(key) else { continue }
-                // The common case, an int in range, without an `AttributeScalar`.
-                if case .int(let i) = view.value, case .success(let n) = AttributeScalar.check(i) { return n }
-                switch AttributeScalar(view).count {
+                guard let count = a.count(key) else { continue }
+                switch count {
                 case .success(let n): return n
                 case .failure(let problem):
                     problems.append("\(key.name) \(problem)")
@@ -144,11 +142,12 @@ struct LLMCallExtractor: Sendable {
     }
 
     static func maxTokens(_ a: GenAIAttributes, parameters: InvocationParameters, problems: inout [String]) -> Int? {
-        if let (key, value) = a.first(.genAIRequestMaxTokens, .aiSettingsMaxOutputTokens, .aiSettingsMaxTokens,
-                                      .llmRequestMaxTokens) {
-            switch value.count {
-            case .success(let n): return n
-            case .failure(let problem): problems.append("\(key.name) \(problem)"); return nil
+        // The first key present decides, even when its value is no count.
+        for key in [GenAIKey.genAIRequestMaxTokens, .aiSettingsMaxOutputTokens, .aiSettingsMaxTokens, .llmRequestMaxTokens] {
+            switch a.count(key) {
+            case nil: continue
+            case .success(let n)?: return n
+            case .failure(let problem)?: problems.append("\(key.name) \(problem)"); return nil
             }
         }
         return parameters.maxCompletionTokens.flatMap(Int.init) ?? parameters.maxTokens.flatMap(Int.init)

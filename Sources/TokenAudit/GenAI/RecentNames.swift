@@ -14,7 +14,9 @@ struct RecentNames {
 
     private var names: [String] = []
     /// Each kept name's bytes on the wire, at its name's index: compared as
-    /// memory (borrowing a short string's UTF-8 copies it out first).
+    /// memory (borrowing a short string's UTF-8 copies it out first). Two
+    /// arrays, not one of (bytes, name) pairs: searching pairs retained both
+    /// per element (200–350 instructions more per span, measured).
     private var spellings: [[UInt8]] = []
     /// The slot the next new name replaces, once all are taken.
     private var next = 0

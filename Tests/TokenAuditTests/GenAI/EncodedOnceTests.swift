@@ -105,4 +105,27 @@ import Testing
                     "\(group)")
         }
     }
+
+    /// A decision's attributes written from the encoded parts equal the
+    /// field-by-field encoding, for findings in vocabulary order (the encoded
+    /// label set) and out of it (the general writer).
+    @Test func aDecisionWritesAsItsAttributesFieldByField() {
+        let ordered = [Finding(.repeatedPrompt, strength: 0.9, reason: "sent 11 times"),
+                       Finding(.contextBloat, strength: 0.6, reason: "12000 input tokens"),
+                       Finding(.unusedOutput, strength: 0.5, reason: "nothing used it")]
+        for findings in [[], ordered, ordered.reversed()] {
+            let decision = Decision(verdict: .performative, score: 0.873, findings: findings, outcome: nil)
+            var expected = ProtoWriter()
+            let field = SpanView.attributesFieldNumber
+            expected.attribute(field, key: "tokenaudit.verdict", value: .string("performative"))
+            expected.attribute(field, key: "tokenaudit.score", value: .double(0.873))
+            if !findings.isEmpty {
+                expected.attribute(field, key: "tokenaudit.labels", value: .stringArray(findings.map(\.label.rawValue)))
+                expected.attribute(field, key: "tokenaudit.reasons", value: .stringArray(findings.map(\.reason)))
+            }
+            var written = ProtoWriter()
+            VerdictAttributes.write(decision, into: &written)
+            #expect(written.bytes == expected.bytes, "\(findings.map(\.label))")
+        }
+    }
 }
